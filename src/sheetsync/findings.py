@@ -1,0 +1,226 @@
+"""The one Finding type and the catalogue of finding codes (RULES.md).
+
+A code never changes meaning once released: to change a rule, add a new code.
+`docs/findings.md` is generated from `CATALOGUE` (`make docs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A catalogued finding code: severity, title, message template, reference."""
+
+    code: str
+    severity: Severity
+    title: str
+    template: str
+    ref: str = ""
+
+    def message(self, **values: Any) -> str:
+        return self.template.format(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One located problem. `row` is the Excel row; `column` the header as the user wrote it."""
+
+    code: str
+    severity: Severity
+    sheet: str
+    row: int | None
+    column: str | None
+    cell: str | None
+    order: str | None
+    message: str
+    value: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    def sort_key(self) -> tuple[int, str, int, str, str]:
+        return (self.severity.rank, self.sheet, self.row or 0, self.cell or "", self.code)
+
+
+class FileError(Exception):
+    """A file that cannot be checked at all (reported in `files[].error`, exit status 2)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+FILE_ERRORS: dict[str, str] = {
+    "file-not-found": "The file does not exist.",
+    "file-not-xlsx": "The file is not an Excel workbook (.xlsx or .xlsm).",
+    "file-legacy-xls": "The file is a legacy .xls workbook; save it as .xlsx.",
+    "file-encrypted": "The workbook is password-protected; save an unprotected copy.",
+    "file-corrupt": "The workbook is damaged and cannot be read.",
+    "file-unreadable": "The file cannot be opened (permissions or I/O).",
+    "file-too-large": "The workbook is too large or expands too much when unzipped.",
+    "file-unsafe": "The workbook holds XML entity declarations (XXE / billion laughs).",
+    "file-timeout": "Reading the workbook took longer than the time limit.",
+}
+
+
+def _catalogue(*codes: Code) -> dict[str, Code]:
+    return {c.code: c for c in codes}
+
+
+CATALOGUE: dict[str, Code] = _catalogue(
+    # 2. Schema
+    Code("schema-sheet-missing", E, "Sheet missing", "Add sheet {sheet}.", "WORKBOOK.md"),
+    Code("schema-header-missing", E, "Required column missing", "Add column {column}.", "WORKBOOK.md"),
+    Code("schema-header-duplicate", E, "Column appears twice", "Keep one {column}.", "WORKBOOK.md"),
+    Code("schema-required", E, "Required cell blank", "Fill {column}.", "WORKBOOK.md"),
+    Code("schema-type", E, "Wrong type", "Enter a {type}.", "WORKBOOK.md"),
+    Code("schema-date-ambiguous", W, "Ambiguous date",
+         "Set Date Order or type YYYY-MM-DD.", "WORKBOOK.md"),
+    Code("schema-date-placeholder", I, "Date placeholder", "Enter a date when known.", "WORKBOOK.md"),
+    Code("schema-date-implausible", W, "Implausible date", "Check {value}.", "WORKBOOK.md"),
+    Code("schema-number-ambiguous", W, "Ambiguous number",
+         "Retype without the separator.", "WORKBOOK.md"),
+    Code("schema-range", E, "Out of range", "{column} must be {range}.", "WORKBOOK.md"),
+    Code("schema-enum", E, "Not in the list", "Pick from the list.", "WORKBOOK.md"),
+    Code("schema-duplicate-key", E, "Duplicate key", "Already used in row {first_row}.", "WORKBOOK.md"),
+    Code("schema-unknown-ref", E, "Unknown reference", "Fix {column} or add {value}.", "WORKBOOK.md"),
+    Code("schema-order-no-lines", W, "Order without lines", "Add its lines.", "WORKBOOK.md"),
+    # 3. Code lists
+    Code("code-country", E, "Not an ISO country code", "Use the ISO code {hint}.", "ISO 3166-1"),
+    Code("code-currency", E, "Not an ISO currency code", "Use a 3-letter code.", "ISO 4217"),
+    Code("code-locode", E, "Unknown UN/LOCODE", "Check {value}.", "UN/LOCODE"),
+    Code("code-port-unresolved", I, "Port not resolved",
+         "Add it to the port aliases.", "UN/LOCODE"),
+    Code("code-hs", E, "Bad HS code", "Give 6–10 digits.", "WCO HS"),
+    Code("code-hs-chapter", W, "Unusual HS chapter", "Check the chapter.", "WCO HS"),
+    Code("code-hs-lost-zero", W, "HS code stored as a number", "Store HS as text.", "WCO HS"),
+    Code("code-unit", E, "Unknown unit", "Use a Rec. 20 unit.", "UN/ECE Rec 20"),
+    Code("code-unit-package", E, "Package used as unit", "Count packages in Cartons.", "UN/ECE Rec 21"),
+    Code("code-container", E, "Bad container number", "Check digit should be {d}.", "ISO 6346"),
+    Code("code-incoterm", E, "Unknown Incoterm", "Use an Incoterms 2020 rule.", "Incoterms 2020"),
+    Code("code-normalised", I, "Value read through an alias", "Read {value} as {code}.", ""),
+    # 4. Arithmetic and shipments
+    Code("calc-line-amount", E, "Line amount wrong",
+         "Should be {expected}; restore the formula.", ""),
+    Code("calc-gross-lt-net", E, "Gross below net", "Gross must be ≥ net.", ""),
+    Code("ship-packages", E, "Packages disagree", "{shipped} packages vs {ordered} cartons.", ""),
+    Code("ship-weight", W, "Weights disagree", "{b} kg vs {a} kg.", ""),
+    Code("ship-dates", E, "Arrival before departure", "Arrival before departure.", ""),
+    Code("ship-etd-mismatch", W, "Order dates disagree with shipments",
+         "Align the order with its shipments.", ""),
+    Code("ship-container-missing", W, "Container number missing",
+         "Add the container number(s).", ""),
+    # 5. Milestones
+    Code("milestone-overdue", W, "Milestone overdue",
+         "{m} due {plan}, {n} days ago: update or re-plan.", ""),
+    Code("milestone-due-soon", I, "Milestone due soon", "{m} due {plan}.", ""),
+    Code("milestone-done-late", I, "Milestone done late", "{m} done {n} days late.", ""),
+    Code("milestone-actual-future", E, "Actual date in the future",
+         "An actual cannot be in the future.", ""),
+    Code("milestone-out-of-sequence", E, "Milestones out of sequence",
+         "{a} {da} is after {b} {db}.", ""),
+    Code("milestone-plan-out-of-sequence", W, "Plans out of sequence", "Re-plan {a}/{b}.", ""),
+    Code("milestone-plan-missing", W, "Milestone not planned", "Plan {m}.", ""),
+    Code("milestone-actual-missing", W, "Milestone actual missing",
+         "Record {m} or fix Status.", ""),
+    # 6. Letters of credit
+    Code("lc-amount-exceeded", E, "L/C amount exceeded",
+         "{x} exceeds L/C {y}: amend the L/C or the order.", "UCP 600 18(b), 30(a)"),
+    Code("lc-quantity-over", E, "Over-shipped", "Over-shipped beyond {t} %.", "UCP 600 30(a)(b)"),
+    Code("lc-quantity-short", W, "Short-shipped",
+         "Ship the balance by Latest Shipment.", "UCP 600 30(b), 31(a)"),
+    Code("lc-shipment-late", E, "Shipped after Latest Shipment", "Get an amendment.",
+         "UCP 600 20(a)(ii), 29(c)"),
+    Code("lc-shipment-at-risk", W, "Planned ETD after Latest Shipment",
+         "Pull ETD before {ls}.", "UCP 600 29(c)"),
+    Code("lc-presentation-late", E, "Late presentation",
+         "Late presentation: documents were due {deadline}.", "UCP 600 14(c), 6(e)"),
+    Code("lc-presentation-at-risk", W, "Presentation at risk", "Present by {deadline}.",
+         "UCP 600 14(c)"),
+    Code("lc-expired", E, "L/C expired", "Ask for an extension.", "UCP 600 6(d)(e)"),
+    Code("lc-dates-inconsistent", W, "L/C dates inconsistent", "Check the L/C dates.",
+         "UCP 600 6(e), 14(c)"),
+    Code("lc-partial-shipment", I, "Partial shipment",
+         "Partial shipment: check that the credit allows it.", "UCP 600 31(a)(b)"),
+    # 7. Incoterms, transport, insurance
+    Code("trade-incoterm-retired", E, "Retired Incoterm", "Use {new}.", "Incoterms 2010/2020"),
+    Code("trade-incoterm-mode", W, "Sea-only Incoterm on another mode",
+         "Use FCA, CPT or CIP.", "Incoterms 2020"),
+    Code("trade-incoterm-container", I, "Sea Incoterm for containers",
+         "Consider FCA, CPT or CIP.", "Incoterms 2020, FOB notes"),
+    Code("trade-incoterm-place", W, "Incoterm place is not the port",
+         "Named port should be {port}.", "Incoterms 2020"),
+    Code("trade-insurance-low", E, "Insurance below 110 %", "Insure ≥ 110 %.",
+         "Incoterms 2020 A5; UCP 600 28(f)(ii)"),
+    Code("trade-freight-term", W, "Freight term conflicts with Incoterm", "Freight {term}.",
+         "convention"),
+    Code("trade-port-same", E, "Same port of loading and discharge", "Fix a port.", ""),
+    # 8. Documents
+    Code("doc-stale", W, "Document out of date", "Regenerate and re-issue {doc}.", ""),
+    Code("doc-totals-mismatch", E, "Document total overwritten", "{field} was overwritten.",
+         "UCP 600 14(d)"),
+    Code("doc-invoice-arithmetic", E, "Invoice arithmetic wrong", "Fix the arithmetic.", ""),
+    Code("doc-packing-mismatch", E, "Packing list disagrees", "{field} differs.", "UCP 600 14(d)"),
+    Code("doc-party-mismatch", W, "Party differs", "{party} differs.", "UCP 600 14(d)(j)"),
+    Code("doc-port-mismatch", E, "Port differs", "{a} vs {b}.", "UCP 600 14(d)"),
+    Code("doc-hs-mismatch", E, "HS code differs", "{a} vs {b}.", "WCO HS"),
+    Code("doc-origin-mismatch", E, "Origin differs", "{a} vs {b}.", "UCP 600 14(d)"),
+    Code("doc-currency-mismatch", E, "Invoice currency differs", "Invoice in {cur}.",
+         "UCP 600 18(a)(iii)"),
+    Code("doc-description-mismatch", W, "Invoice description differs", "Make it correspond.",
+         "UCP 600 18(c); ISBP 821 C3"),
+    Code("doc-proforma-as-invoice", E, "Invoice titled pro-forma", 'Retitle it "Invoice".',
+         "ISBP 821 C1(a)"),
+    Code("doc-invoice-parties", W, "Invoice issuer or buyer wrong", "Correct the issuer or buyer.",
+         "UCP 600 18(a)(i)(ii); ISBP 821 C2"),
+    Code("doc-not-generated", W, "Documents not generated", "Generate {type}.", ""),
+)
+
+
+def finding(
+    code: str,
+    sheet: str,
+    row: int | None,
+    column: str | None = None,
+    cell: str | None = None,
+    order: str | None = None,
+    value: object = None,
+    message: str | None = None,
+    **fields: Any,
+) -> Finding:
+    """Build a Finding from the catalogue; `fields` fill the message template."""
+    entry = CATALOGUE[code]
+    text = message if message is not None else entry.message(
+        column=column, sheet=sheet, row=row, value=value, **fields
+    )
+    return Finding(
+        code=code,
+        severity=entry.severity,
+        sheet=sheet,
+        row=row,
+        column=column,
+        cell=cell,
+        order=order,
+        message=text,
+        value=None if value is None else str(value),
+    )
