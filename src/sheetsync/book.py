@@ -61,6 +61,7 @@ class SheetData:
     extra_headers: list[str] = field(default_factory=list)  # unknown columns, kept and ignored
     bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (excel row, key) not coerced
     numeric_text: dict[str, set[int]] = field(default_factory=dict)  # key -> rows typed as numbers
+    not_applicable: set[tuple[int, str]] = field(default_factory=set)  # (excel row, key) read `N/A`
 
     def header(self, key: str) -> str:
         """The header as written in the sheet, else the contract header."""

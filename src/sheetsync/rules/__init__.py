@@ -1,0 +1,8 @@
+"""Rules: each family module registers its rules with `sheetsync.rules.engine.rule`.
+
+Importing this package loads every family, so `run_rules` sees them all.
+"""
+
+from sheetsync.rules.engine import REGISTRY, Context, Rule, rule, run_rules
+
+__all__ = ["REGISTRY", "Context", "Rule", "rule", "run_rules"]
