@@ -6,9 +6,9 @@ here touches a file or Excel.
 Frame conventions (`SheetData.frame`):
 - the index is the Excel row number (1-based) of each data row; blank rows are dropped;
 - one column per contract column key, present or not (a missing column is all null);
-- TEXT and CODE: `object` dtype holding `str` or `None` (trimmed, NFKC; numbers as
-  their plain text, `1001.0` -> `"1001"`);
-- DATE and TIMESTAMP: `datetime64[ns]` (NaT when blank or not a date);
+- TEXT and CODE: pandas `str` dtype, missing = NaN (test with `.isna()`, never `is None`);
+  trimmed, NFKC; numbers as their plain text, `1001.0` -> `"1001"`;
+- DATE: `datetime64[us]` at midnight (NaT when blank or not a date); TIMESTAMP keeps the time;
 - DECIMAL and INT: `float64` (NaN when blank or not a number).
 A cell that could not be coerced is null in the frame and listed in `SheetData.bad_cells`,
 with a `schema-type` finding in `Book.findings`; later rules must not report it again.
