@@ -132,8 +132,9 @@ def shipment(**overrides: Any) -> dict[str, Any]:
     return _rekey(SHIPMENTS, base, overrides)
 
 
-def _write_table(ws: Any, sheet: Sheet, rows: Sequence[Mapping[str, Any]], title_rows: int,
-                 headers: Sequence[str] | None) -> None:  # fmt: skip
+def _write_table(
+    ws: Any, sheet: Sheet, rows: Sequence[Mapping[str, Any]], title_rows: int, headers: Sequence[str] | None
+) -> None:
     names = list(headers) if headers is not None else [c.header for c in sheet.columns]
     for extra in (k for r in rows for k in r if k not in names):
         names.append(extra)
@@ -188,3 +189,41 @@ def rows_of(findings: Iterable[Any]) -> list[tuple[str, str, int | None, str | N
         g = f if isinstance(f, Mapping) else f.as_dict()
         out.append((g["code"], g["sheet"], g["row"], g["column"]))
     return sorted(out, key=lambda t: (t[0], t[1], t[2] or 0, t[3] or ""))
+
+
+SHIPPED_MILESTONES: dict[str, Any] = {
+    "Status": "Shipped",
+    "Production End Plan": d("2026-10-20"),
+    "Production End Actual": d("2026-10-20"),
+    "Inspection Plan": d("2026-10-22"),
+    "Inspection Actual": d("2026-10-22"),
+    "Booking Confirmed Plan": d("2026-10-15"),
+    "Booking Confirmed Actual": d("2026-10-15"),
+    "Cargo Ready Plan": d("2026-10-25"),
+    "Cargo Ready Actual": d("2026-10-25"),
+    "ETD Plan": d("2026-10-30"),
+    "ETD Actual": d("2026-10-30"),
+    "ETA Plan": d("2026-12-05"),
+    "Docs Sent Plan": d("2026-11-04"),
+    "Docs Sent Actual": d("2026-11-04"),
+    "Balance Received Plan": d("2026-12-10"),
+}
+
+
+def shipped_order(lc: bool = False, **overrides: Any) -> dict[str, Any]:
+    """A clean order (L/C at sight with `lc=True`) that left on 2026-10-30, documents sent 2026-11-04."""
+    base = (lc_order if lc else order)(**SHIPPED_MILESTONES)
+    return _rekey(ORDERS, base, overrides)
+
+
+def departed_shipment(**overrides: Any) -> dict[str, Any]:
+    """The baseline shipment, on board 2026-10-30 with its B/L, arriving 2026-12-05."""
+    base = shipment(
+        **{
+            "B/L or AWB No": "MAEU260458812",
+            "ETD": d("2026-10-30"),
+            "ATD": d("2026-10-30"),
+            "ETA": d("2026-12-05"),
+        }
+    )
+    return _rekey(SHIPMENTS, base, overrides)

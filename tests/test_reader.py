@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import d, line, order, rows_of, shipment, write_book
 from openpyxl import Workbook, load_workbook
 
+from helpers import d, line, order, rows_of, shipment, write_book
 from sheetsync.contract import LINES, ORDERS
 from sheetsync.io.reader import read_book
 
@@ -49,15 +49,85 @@ def messy_book(path: Path) -> Path:
         orders.append([*cells, "call buyer"])
         orders.append([])  # blank rows between blocks
     lines = wb.create_sheet("Lines")
-    order_of = ["SKU", "PO No", "Line", "Description", "HS", "Origin", "Qty", "Unit", "U/Price", "Amt",
-                "Ctns", "N.W.", "G.W.", "CBM", "Shipment No", "Colour"]  # fmt: skip
+    order_of = [
+        "SKU",
+        "PO No",
+        "Line",
+        "Description",
+        "HS",
+        "Origin",
+        "Qty",
+        "Unit",
+        "U/Price",
+        "Amt",
+        "Ctns",
+        "N.W.",
+        "G.W.",
+        "CBM",
+        "Shipment No",
+        "Colour",
+    ]
     lines.append(order_of)
-    lines.append(["NH-CUSH-01", "PO-1001", 1.0, "Cotton cushion cover 45x45 cm", "6304.92", "CN", "1,200.00",
-                  "H87", "$3.50", "USD 4,200.00", 50, 540, 600, 3.2, None, "ivory"])  # fmt: skip
-    lines.append(["NH-CUSH-01", "PO-1001", "2", "Cotton cushion cover 45x45 cm", "6304.92", "CN", "1,250.5",
-                  "H87", "1,234.56", "1,543,817.28", 50, 540, 600, 3.2, None, "grey"])  # fmt: skip
-    lines.append(["NH-CUSH-01", "PO-1002", 1, "Cotton cushion cover 45x45 cm ", "9403.60.10", "CN", 1200,
-                  "H87", 3.5, 4200, "12", 540, 600, 3.2, None, None])  # fmt: skip
+    lines.append(
+        [
+            "NH-CUSH-01",
+            "PO-1001",
+            1.0,
+            "Cotton cushion cover 45x45 cm",
+            "6304.92",
+            "CN",
+            "1,200.00",
+            "H87",
+            "$3.50",
+            "USD 4,200.00",
+            50,
+            540,
+            600,
+            3.2,
+            None,
+            "ivory",
+        ]
+    )
+    lines.append(
+        [
+            "NH-CUSH-01",
+            "PO-1001",
+            "2",
+            "Cotton cushion cover 45x45 cm",
+            "6304.92",
+            "CN",
+            "1,250.5",
+            "H87",
+            "1,234.56",
+            "1,543,817.28",
+            50,
+            540,
+            600,
+            3.2,
+            None,
+            "grey",
+        ]
+    )
+    lines.append(
+        [
+            "NH-CUSH-01",
+            "PO-1002",
+            1,
+            "Cotton cushion cover 45x45 cm ",
+            "9403.60.10",
+            "CN",
+            1200,
+            "H87",
+            3.5,
+            4200,
+            "12",
+            540,
+            600,
+            3.2,
+            None,
+            None,
+        ]
+    )
     lines.cell(row=4, column=8, value="SET")
     shipments = wb.create_sheet("Shipments")
     shipments.append(list(shipment()))
@@ -109,8 +179,17 @@ def test_exact_typed_values(tmp_path: Path) -> None:
 def test_bad_cells_are_located_and_reported_once(tmp_path: Path) -> None:
     path = write_book(
         tmp_path / "bad.xlsx",
-        [order(**{"Order Date": "04/03/2026", "Deposit %": "thirty", "Cargo Ready Plan": "TBD",
-                  "Inspection Plan": "N/A", "Buyer Country": "NA"})],  # fmt: skip
+        [
+            order(
+                **{
+                    "Order Date": "04/03/2026",
+                    "Deposit %": "thirty",
+                    "Cargo Ready Plan": "TBD",
+                    "Inspection Plan": "N/A",
+                    "Buyer Country": "NA",
+                }
+            )
+        ],
         [line(**{"Quantity": "1,234", "Line": 1.5, "Cartons": "12.0"})],
     )
     book = read_book(path)
@@ -134,27 +213,48 @@ def test_bad_cells_are_located_and_reported_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("order_setting", "expected"), [("DMY", "2026-03-04"), ("MDY", "2026-04-03")])
-def test_date_order_setting_settles_ambiguous_dates(tmp_path: Path, order_setting: str, expected: str) -> None:
-    path = write_book(tmp_path / "b.xlsx", [order(**{"Order Date": "04/03/2026"})], [line()],
-                      settings={"Date Order": order_setting})  # fmt: skip
+def test_date_order_setting_settles_ambiguous_dates(
+    tmp_path: Path, order_setting: str, expected: str
+) -> None:
+    path = write_book(
+        tmp_path / "b.xlsx",
+        [order(**{"Order Date": "04/03/2026"})],
+        [line()],
+        settings={"Date Order": order_setting},
+    )
     book = read_book(path)
     assert book.findings == []
     assert book.sheets["Orders"].frame.loc[2, "order_date"] == pd.Timestamp(expected)
 
 
 def test_unambiguous_text_dates(tmp_path: Path) -> None:
-    texts = ["25/03/2026", "03/25/2026", "4 Mar 2026", "Mar 4, 2026", "04-Mar-26", "2026/03/04", "2026-03-04 10:30"]
+    texts = [
+        "25/03/2026",
+        "03/25/2026",
+        "4 Mar 2026",
+        "Mar 4, 2026",
+        "04-Mar-26",
+        "2026/03/04",
+        "2026-03-04 10:30",
+    ]
     orders = [order(**{"Order No": f"PO-{i}", "Order Date": t}) for i, t in enumerate(texts)]
     book = read_book(write_book(tmp_path / "b.xlsx", orders, [line()]))
     assert book.findings == []
     assert [str(v.date()) for v in book.sheets["Orders"].frame["order_date"]] == [
-        "2026-03-25", "2026-03-25", "2026-03-04", "2026-03-04", "2026-03-04", "2026-03-04", "2026-03-04",
-    ]  # fmt: skip
+        "2026-03-25",
+        "2026-03-25",
+        "2026-03-04",
+        "2026-03-04",
+        "2026-03-04",
+        "2026-03-04",
+        "2026-03-04",
+    ]
 
 
 def test_numeric_order_no_and_hs_stored_as_number(tmp_path: Path) -> None:
-    path = write_book(tmp_path / "b.xlsx", [order(**{"Order No": 1001})],
-                      [line(**{"Order No": "1001", "HS Code": 61091})])  # fmt: skip
+    path = write_book(
+        tmp_path / "b.xlsx", [order(**{"Order No": 1001})], [line(**{"Order No": "1001", "HS Code": 61091})]
+    )
     book = read_book(path)
     assert book.sheets["Orders"].frame.loc[2, "order_no"] == "1001"
     assert book.sheets["Lines"].frame.loc[2, "hs_code"] == "61091"

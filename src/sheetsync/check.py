@@ -13,6 +13,7 @@ import sheetsync.rules  # noqa: F401  (registers every rule family)
 from sheetsync.book import Book
 from sheetsync.findings import FileError, Finding
 from sheetsync.rules.engine import Context, run_rules
+from sheetsync.rules.normalise import normalise_book
 
 
 @dataclass
@@ -34,9 +35,12 @@ def judge_date(book: Book, today: dt.date | None) -> dt.date:
 
 
 def check_book(book: Book, today: dt.date | None = None) -> list[Finding]:
-    """Every finding for a book already read: the reader's, then the rules', sorted."""
+    """Every finding for a book already read: the reader's, aliases resolved, the rules'; sorted.
+
+    Normalisation rewrites the book's code columns to canonical values in place.
+    """
     ctx = Context(today=judge_date(book, today))
-    found = list(book.findings) + run_rules(book, ctx)
+    found = list(book.findings) + normalise_book(book) + run_rules(book, ctx)
     return sorted(dict.fromkeys(found), key=Finding.sort_key)
 
 

@@ -11,8 +11,18 @@ from functools import cache
 import pycountry
 
 INCOTERMS_2020: tuple[str, ...] = (
-    "EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF",
-)  # fmt: skip
+    "EXW",
+    "FCA",
+    "CPT",
+    "CIP",
+    "DAP",
+    "DPU",
+    "DDP",
+    "FAS",
+    "FOB",
+    "CFR",
+    "CIF",
+)
 SEA_ONLY_INCOTERMS = frozenset({"FAS", "FOB", "CFR", "CIF"})
 # Retired term -> the Incoterms 2020 rule that usually replaces it.
 RETIRED_INCOTERMS: dict[str, str] = {
@@ -39,8 +49,14 @@ TRANSPORT_MODE_ALIASES: dict[str, str] = {
 }
 
 PAYMENT_TERMS: tuple[str, ...] = (
-    "T/T", "L/C at sight", "L/C usance", "D/P", "D/A", "CAD", "Open account",
-)  # fmt: skip
+    "T/T",
+    "L/C at sight",
+    "L/C usance",
+    "D/P",
+    "D/A",
+    "CAD",
+    "Open account",
+)
 LC_PAYMENT_TERMS = frozenset({"L/C at sight", "L/C usance"})
 PAYMENT_TERM_ALIASES: dict[str, str] = {
     "tt": "T/T",
@@ -61,8 +77,14 @@ PAYMENT_TERM_ALIASES: dict[str, str] = {
 }
 
 STATUSES: tuple[str, ...] = (
-    "Open", "Sampling", "In production", "Ready", "Shipped", "Closed", "Cancelled",
-)  # fmt: skip
+    "Open",
+    "Sampling",
+    "In production",
+    "Ready",
+    "Shipped",
+    "Closed",
+    "Cancelled",
+)
 STATUS_ALIASES: dict[str, str] = {
     "production": "In production",
     "in prod": "In production",
@@ -75,9 +97,12 @@ STATUS_ALIASES: dict[str, str] = {
 STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUSES[:6])}
 
 DOC_TYPES: tuple[str, ...] = (
-    "Proforma", "Commercial Invoice", "Packing List", "Shipping Instruction",
+    "Proforma",
+    "Commercial Invoice",
+    "Packing List",
+    "Shipping Instruction",
     "Certificate of Origin",
-)  # fmt: skip
+)
 # CLI slug -> register type.
 DOC_TYPE_SLUGS: dict[str, str] = {
     "proforma": "Proforma",
@@ -130,9 +155,26 @@ UNIT_ALIASES: dict[str, str] = {
 }
 # Package words (UN/ECE Rec. 21): counted in Cartons, never a unit of quantity.
 PACKAGE_UNITS = frozenset(
-    {"CT", "CTN", "CTNS", "CARTON", "CARTONS", "BOX", "BOXES", "BX", "BAG", "BAGS", "BG",
-     "PALLET", "PALLETS", "PLT", "PK", "PKG", "PACKAGE"}
-)  # fmt: skip
+    {
+        "CT",
+        "CTN",
+        "CTNS",
+        "CARTON",
+        "CARTONS",
+        "BOX",
+        "BOXES",
+        "BX",
+        "BAG",
+        "BAGS",
+        "BG",
+        "PALLET",
+        "PALLETS",
+        "PLT",
+        "PK",
+        "PKG",
+        "PACKAGE",
+    }
+)
 
 MILESTONES: tuple[str, ...] = (
     "Sample Approved",

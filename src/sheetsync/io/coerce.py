@@ -116,7 +116,7 @@ def coerce_number(raw: Sequence[Any], integer: bool = False) -> Coerced:
         if v is None or v == "":
             continue
         number: float | None
-        if isinstance(v, bool) or isinstance(v, _DATE_TYPES):
+        if isinstance(v, (bool, *_DATE_TYPES)):
             number = None
         elif isinstance(v, _NUMBER_TYPES):
             number = float(v)
@@ -141,8 +141,12 @@ def _all_whole(raw: Sequence[Any]) -> bool:
     return bool(np.all(finite == np.round(finite)))
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}  # fmt: skip
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 _ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _NUMERIC_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
 _DMY_NAME_RE = re.compile(r"^(\d{1,2})[-\s/.]*([a-z]{3,9})\.?[-\s/.,]*(\d{4}|\d{2})$")
@@ -155,9 +159,30 @@ def _year(text: str) -> int:
 
 
 def _month(name: str) -> int | None:
-    return _MONTHS.get(name[:3]) if name[:3] in _MONTHS and (len(name) == 3 or name.startswith(
-        ("janu", "febr", "marc", "apri", "may", "june", "july", "augu", "sept", "octo", "nove", "dece")
-    )) else None  # fmt: skip
+    return (
+        _MONTHS.get(name[:3])
+        if name[:3] in _MONTHS
+        and (
+            len(name) == 3
+            or name.startswith(
+                (
+                    "janu",
+                    "febr",
+                    "marc",
+                    "apri",
+                    "may",
+                    "june",
+                    "july",
+                    "augu",
+                    "sept",
+                    "octo",
+                    "nove",
+                    "dece",
+                )
+            )
+        )
+        else None
+    )
 
 
 def _make(year: int, month: int, day: int) -> dt.datetime | None:
@@ -195,13 +220,12 @@ def parse_date(text: str, date_order: str | None) -> tuple[dt.datetime | None, s
     return None, TYPE
 
 
-def coerce_date(raw: Sequence[Any], date_order: str | None, date1904: bool = False,
-                allow_not_applicable: bool = False) -> Coerced:  # fmt: skip
+def coerce_date(
+    raw: Sequence[Any], date_order: str | None, date1904: bool = False, allow_not_applicable: bool = False
+) -> Coerced:
     """Date columns -> datetime64[us] (time of day dropped; NaT blank or bad)."""
     types = set(map(type, raw))
-    if types <= {dt.date, dt.datetime, type(None), str} and not any(
-        isinstance(v, str) and v for v in raw
-    ):
+    if types <= {dt.date, dt.datetime, type(None), str} and not any(isinstance(v, str) and v for v in raw):
         return Coerced(to_day_array([None if v == "" else v for v in raw]))
     epoch = EPOCH_1904 if date1904 else EPOCH_1900
     out: list[dt.datetime | None] = [None] * len(raw)
@@ -209,9 +233,7 @@ def coerce_date(raw: Sequence[Any], date_order: str | None, date1904: bool = Fal
     for i, v in enumerate(raw):
         if v is None or v == "":
             continue
-        if isinstance(v, dt.datetime):
-            out[i] = dt.datetime(v.year, v.month, v.day)
-        elif isinstance(v, dt.date):
+        if isinstance(v, dt.date):  # datetimes too: the time of day is dropped
             out[i] = dt.datetime(v.year, v.month, v.day)
         elif isinstance(v, _NUMBER_TYPES) and not isinstance(v, bool):
             if 1 <= v < 2958466:  # Excel's serial range (up to 9999-12-31)

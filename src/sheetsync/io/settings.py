@@ -63,10 +63,10 @@ def read_settings(wb: CalamineWorkbook, names: list[str], findings: list[Finding
     values: dict[str, Any] = {}
     for i, row in enumerate(ws.to_python()):
         cells = [(j, v) for j, v in enumerate(row) if v not in ("", None)]
-        if not cells or not isinstance(cells[0][1], str):
+        if not cells:
             continue
         j, label = cells[0]
-        key = _KEYS.get(header_key(label))
+        key = _KEYS.get(header_key(label)) if isinstance(label, str) else None
         if key is None:
             continue
         attr, kind = _FIELDS[key]
@@ -75,8 +75,9 @@ def read_settings(wb: CalamineWorkbook, names: list[str], findings: list[Finding
         if not ok:
             excel_row = row0 + i + 1
             cell = f"{column_letter(col0 + j + 1)}{excel_row}"
-            findings.append(finding("schema-type", sheet, excel_row, key, cell, None, raw,
-                                    type=_TYPE_NAMES[kind]))  # fmt: skip
+            findings.append(
+                finding("schema-type", sheet, excel_row, key, cell, None, raw, type=_TYPE_NAMES[kind])
+            )
         elif value is not None:
             values[attr] = value
     return Settings(**values)

@@ -67,8 +67,11 @@ def map_headers(
         if key is None:
             extra.append(text)
         elif key in columns:
-            findings.append(finding("schema-header-duplicate", name, excel_row, text,
-                                    f"{column_letter(col0 + j)}{excel_row}"))  # fmt: skip
+            findings.append(
+                finding(
+                    "schema-header-duplicate", name, excel_row, text, f"{column_letter(col0 + j)}{excel_row}"
+                )
+            )
         else:
             columns[key] = ColumnRef(key, text, col0 + j)
     for column in sheet.columns:
@@ -105,9 +108,15 @@ def read_table(
     """Typed SheetData for one sheet, or None (with a finding) when no header row is found."""
     h = find_header(rows, sheet)
     if h is None:
-        findings.append(finding("schema-header-missing", name, None,
-                                message=f"No header row found in the first {HEADER_SCAN_ROWS} rows: "
-                                f"add the column headers ({', '.join(c.header for c in sheet.columns[:4])}, ...)."))  # fmt: skip
+        findings.append(
+            finding(
+                "schema-header-missing",
+                name,
+                None,
+                message=f"No header row found in the first {HEADER_SCAN_ROWS} rows: "
+                f"add the column headers ({', '.join(c.header for c in sheet.columns[:4])}, ...).",
+            )
+        )
         return None
     header_row = start[0] + h + 1
     columns, extra = map_headers(name, sheet, rows[h], header_row, start[1], findings)
@@ -116,8 +125,8 @@ def read_table(
     transposed = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
     mapped = {key: transposed[ref.index - start[1]] for key, ref in columns.items()}
     keep = np.zeros(len(body), dtype=bool)
-    for raw in mapped.values():
-        arr = np.array(raw, dtype=object)
+    for values in mapped.values():
+        arr = np.array(values, dtype=object)
         keep |= (arr != "") & (arr != None)  # noqa: E711  (element-wise)
     excel_rows = np.arange(len(body))[keep] + header_row + 1
     data = SheetData(name, sheet, header_row, columns, pd.DataFrame(), extra)
@@ -127,8 +136,11 @@ def read_table(
         if column.key not in mapped:
             frame[column.key] = _empty(column, int(keep.sum()))
             continue
-        raw = [v for v, k in zip(mapped[column.key], keep, strict=True) if k] if not keep.all() \
-            else list(mapped[column.key])  # fmt: skip
+        raw = (
+            [v for v, k in zip(mapped[column.key], keep, strict=True) if k]
+            if not keep.all()
+            else list(mapped[column.key])
+        )
         result = _coerce(column, raw, date_order, date1904)
         frame[column.key] = result.values
         if result.numeric:
@@ -144,15 +156,24 @@ def read_table(
 
 
 def _report(data: SheetData, located: list[tuple[int, str, str, Any]], findings: list[Finding]) -> None:
-    orders = data.frame["order_no"] if "order_no" in data.frame else None
+    orders = data.frame.get("order_no")
     for row, key, problem, raw in located:
         if problem == coerce.NOT_APPLICABLE_CELL:
             data.not_applicable.add((row, key))
             continue
         if problem in (coerce.TYPE, coerce.AMBIGUOUS_DATE):
             data.bad_cells.add((row, key))
-        order = orders.at[row] if orders is not None else None
+        value = orders.at[row] if orders is not None else None
+        order = value if isinstance(value, str) else None
         findings.append(
-            finding(_PROBLEM_CODES[problem], data.name, row, data.header(key), data.cell(row, key),
-                    order, raw, type=data.contract.column(key).type_name)
-        )  # fmt: skip
+            finding(
+                _PROBLEM_CODES[problem],
+                data.name,
+                row,
+                data.header(key),
+                data.cell(row, key),
+                order,
+                raw,
+                type=data.contract.column(key).type_name,
+            )
+        )

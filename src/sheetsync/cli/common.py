@@ -1,0 +1,27 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="Judge lateness on this date (default: the Settings key Today, else the computer's date).",
+    ),
+]
+
+
+def parse_today(text: str | None) -> dt.date | None:
+    """`--today` as a date; a clear usage error (exit 2) when it is not YYYY-MM-DD."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD.", param_hint="--today") from None
