@@ -29,8 +29,10 @@ FINDING_COLUMNS: tuple[tuple[str, float], ...] = (
 _SEVERITY_COLOURS = {"error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
 
 
-def _link(book: Path, sheet: str, cell: str) -> str:
-    return f"external:{book.resolve()}#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+def _link(book: Path, report: Path, sheet: str, cell: str) -> str:
+    """A link relative to the report's folder (as Excel resolves it), to the cell."""
+    target = os.path.relpath(book.resolve(), report.resolve().parent)
+    return f"external:{target}#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
 
 def write_report(reports: Sequence[FileReport], out: Path) -> Path:
@@ -40,7 +42,7 @@ def write_report(reports: Sequence[FileReport], out: Path) -> Path:
     os.close(fd)
     wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})
     try:
-        _findings_sheet(wb, reports)
+        _findings_sheet(wb, reports, out)
         _files_sheet(wb, reports)
         wb.close()
         Path(tmp).replace(out)
@@ -50,7 +52,7 @@ def write_report(reports: Sequence[FileReport], out: Path) -> Path:
     return out
 
 
-def _findings_sheet(wb: xlsxwriter.Workbook, reports: Sequence[FileReport]) -> None:
+def _findings_sheet(wb: xlsxwriter.Workbook, reports: Sequence[FileReport], out: Path) -> None:
     ws = wb.add_worksheet("Findings")
     bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
     link = wb.add_format({"font_color": "#0563C1", "underline": 1})
@@ -75,7 +77,7 @@ def _findings_sheet(wb: xlsxwriter.Workbook, reports: Sequence[FileReport]) -> N
             for j, value in enumerate(values):
                 ws.write_string(row, j, value)
             if f.cell:
-                ws.write_url(row, 4, _link(report.path, f.sheet, f.cell), link, f.cell)
+                ws.write_url(row, 4, _link(report.path, out, f.sheet, f.cell), link, f.cell)
     last = max(row, 1)
     ws.autofilter(0, 0, last, len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(1, 0)
