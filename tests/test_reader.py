@@ -299,3 +299,10 @@ def test_1904_date_system(tmp_path: Path) -> None:
     book = read_book(path)
     # 44808 days after 1904-01-01 is 2026-09-05 (in the 1900 system it would be 2022-09-04).
     assert book.sheets["Orders"].frame.loc[2, "order_date"] == pd.Timestamp(d("2026-09-05"))
+
+
+def test_rows_holding_only_a_dragged_down_formula_result_are_blank(tmp_path: Path) -> None:
+    path = write_book(tmp_path / "b.xlsx", [order()], [line(), {"Amount": 0}, {"Amount": ""}, {"Amount": 12.5}])
+    lines = read_book(path).sheets["Lines"]
+    assert list(lines.frame.index) == [2, 5]
+    assert lines.frame.loc[5, "amount"] == 12.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from itertools import groupby
@@ -96,11 +96,11 @@ def _fail(message: str) -> None:
 
 
 @contextmanager
-def _progress(total: int, enabled: bool) -> Iterator[object]:
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[FileReport], None]]:
     """A progress bar on stderr for batches, only on a terminal."""
     err = Console(stderr=True)
     if not enabled or total < 2 or not err.is_terminal:
-        yield lambda report: None
+        yield lambda _report: None
         return
     columns = (
         TextColumn("checking"),

@@ -125,9 +125,12 @@ def read_table(
     transposed = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
     mapped = {key: transposed[ref.index - start[1]] for key, ref in columns.items()}
     keep = np.zeros(len(body), dtype=bool)
-    for values in mapped.values():
+    for key, values in mapped.items():
         arr = np.array(values, dtype=object)
-        keep |= (arr != "") & (arr != None)  # noqa: E711  (element-wise)
+        filled = (arr != "") & (arr != None)  # noqa: E711  (element-wise)
+        if sheet.column(key).formula:  # a template formula dragged down gives 0 on blank rows
+            filled &= arr != 0
+        keep |= filled
     excel_rows = np.arange(len(body))[keep] + header_row + 1
     data = SheetData(name, sheet, header_row, columns, pd.DataFrame(), extra)
     frame: dict[str, Any] = {}

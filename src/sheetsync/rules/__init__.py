@@ -3,6 +3,17 @@
 Importing this package loads every family, so `run_rules` sees them all.
 """
 
+from sheetsync.rules import (  # noqa: F401  (each family registers its rules)
+    calc,
+    codes,
+    lc,
+    lc_dates,
+    milestones,
+    schema,
+    schema_refs,
+    shipments,
+    trade,
+)
 from sheetsync.rules.engine import REGISTRY, Context, Rule, rule, run_rules
 
 __all__ = ["REGISTRY", "Context", "Rule", "rule", "run_rules"]

@@ -1,0 +1,25 @@
+"""Shared fixtures.
+
+`soffice`: the LibreOffice binary for tests marked `libreoffice`. Without it those tests are
+skipped with the reason, unless SHEETSYNC_REQUIRE_ALL=1 (as in CI), where a missing tool fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def soffice() -> Path:
+    """Path to LibreOffice's `soffice`; skip (or fail under SHEETSYNC_REQUIRE_ALL=1) without it."""
+    found = shutil.which("soffice")
+    if found is None:
+        reason = "LibreOffice (soffice) is not installed; install libreoffice-calc to run this test"
+        if os.environ.get("SHEETSYNC_REQUIRE_ALL") == "1":
+            pytest.fail(reason + " (SHEETSYNC_REQUIRE_ALL=1)")
+        pytest.skip(reason)
+    return Path(found)
