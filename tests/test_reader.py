@@ -292,7 +292,7 @@ def test_1904_date_system(tmp_path: Path) -> None:
     path = write_book(tmp_path / "b.xlsx", [order(**{"Order Date": 44808})], [line()])
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
-    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<workbookPr", b'<workbookPr date1904="1"')
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<workbookPr />", b'<workbookPr date1904="1" />')
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
