@@ -19,9 +19,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sheetsync.check import FileReport
 from sheetsync.cli.app import app
 from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.findings import Severity
 from sheetsync.io.isolate import check_paths, expand_paths
 from sheetsync.report import exit_status, summarise, to_json
 from sheetsync.report_xlsx import write_report
+
+
+class Show(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
 
 
 class Format(StrEnum):
@@ -54,9 +61,9 @@ def check(
         Path | None,
         typer.Option("--out", "-o", help="Where --format xlsx writes (default: sheetsync-report.xlsx)."),
     ] = None,
-    min_severity: Annotated[
-        str, typer.Option("--show", help="Text format: show error, warning or info (and more severe).")
-    ] = "info",
+    show: Annotated[
+        Show, typer.Option("--show", help="Text format: the least severe findings to list (all are counted).")
+    ] = Show.warning,
 ) -> None:
     """Validate order books and print every finding, located to the cell.
 
@@ -86,7 +93,7 @@ def check(
         _print_summary(Console(), reports)
         Console().print(f"Report written to [bold]{escape(str(out))}[/]")
     else:
-        _print_text(reports, min_severity)
+        _print_text(reports, show)
     raise typer.Exit(exit_status(reports))
 
 
@@ -114,21 +121,23 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[FileReport], None
         yield lambda report: bar.update(task, advance=1, description=Path(report.path).name)
 
 
-def _print_text(reports: list[FileReport], min_severity: str) -> None:
+_SHEET_ORDER = {name: i for i, name in enumerate(("Orders", "Lines", "Shipments", "Documents", "Settings"))}
+
+
+def _print_text(reports: list[FileReport], show: Show) -> None:
     console = Console(highlight=False, soft_wrap=True)
-    ranks = {"error": 0, "warning": 1, "info": 2}
-    limit = ranks.get(min_severity, 2)
+    limit = Severity(show.value).rank
     for report in reports:
         console.print(f"[bold]{escape(str(report.path))}[/]")
         if report.error:
             console.print(f"  [bold red]cannot read[/] ({report.error.code}): {escape(report.error.message)}")
             continue
         shown = [f for f in report.findings if f.severity.rank <= limit]
-        if not shown:
-            console.print("  [green]no findings[/]" if not report.findings else "  (nothing at this level)")
-        for sheet, group in groupby(
-            sorted(shown, key=lambda f: (f.sheet, f.row or 0, f.severity.rank)), key=lambda f: f.sheet
-        ):
+        hidden = len(report.findings) - len(shown)
+        if not report.findings:
+            console.print("  [green]no findings[/]")
+        shown.sort(key=lambda f: (_SHEET_ORDER.get(f.sheet, 9), f.sheet, f.row or 0, f.severity.rank))
+        for sheet, group in groupby(shown, key=lambda f: f.sheet):
             console.print(f"  [bold]{escape(sheet)}[/]")
             for f in group:
                 where = f.cell or (f"row {f.row}" if f.row else "")
@@ -137,6 +146,10 @@ def _print_text(reports: list[FileReport], min_severity: str) -> None:
                 column = f"{escape(f.column)}: " if f.column else ""
                 value = f" [dim](was {escape(f.value)})[/]" if f.value else ""
                 console.print(f"    {mark} {where:<7} {f.code:<28}{order} {column}{escape(f.message)}{value}")
+        if hidden:
+            console.print(
+                f"  [dim]{hidden} less severe finding{'s' * (hidden != 1)} not shown (--show info)[/]"
+            )
     _print_summary(console, reports)
 
 
