@@ -23,6 +23,7 @@ from sheetsync.contract.codelists import DATE_PLACEHOLDERS, NOT_APPLICABLE
 
 EPOCH_1900 = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
+_UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _NUMBER_TYPES = (int, float)
 _DATE_TYPES = (dt.date, dt.datetime)
 
@@ -273,5 +274,13 @@ def coerce_date(
 
 
 def to_day_array(values: Sequence[Any]) -> Any:
-    """Dates/datetimes/None -> numpy datetime64[us] at midnight (NaT for None)."""
-    return np.array(values, dtype="datetime64[D]").astype("datetime64[us]")
+    """Dates/datetimes/None -> numpy datetime64[us] at midnight (NaT for None).
+
+    Goes through proleptic ordinals: numpy's own datetime-object conversion is ~15x slower.
+    """
+    ordinals = np.fromiter(
+        (v.toordinal() if v is not None else 0 for v in values), dtype=np.int64, count=len(values)
+    )
+    days = (ordinals - _UNIX_ORDINAL).astype("datetime64[D]")
+    days[ordinals == 0] = np.datetime64("NaT")
+    return days.astype("datetime64[us]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -121,29 +122,24 @@ def read_table(
     header_row = start[0] + h + 1
     columns, extra = map_headers(name, sheet, rows[h], header_row, start[1], findings)
     body = rows[h + 1 :]
-    width = len(rows[h])
-    transposed = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
-    mapped = {key: transposed[ref.index - start[1]] for key, ref in columns.items()}
-    keep = np.zeros(len(body), dtype=bool)
-    for key, values in mapped.items():
-        arr = np.array(values, dtype=object)
-        filled = (arr != "") & (arr != None)  # noqa: E711  (element-wise)
-        if sheet.column(key).formula:  # a template formula dragged down gives 0 on blank rows
-            filled &= arr != 0
-        keep |= filled
-    excel_rows = np.arange(len(body))[keep] + header_row + 1
+    # A row is blank when every contract cell is empty, zero or FALSE: that also skips rows
+    # holding only a dragged-down formula's 0. Unknown columns never make a row count.
+    indices = [ref.index - start[1] for ref in columns.values()]
+    cells = itemgetter(*indices, indices[0])  # always a tuple, even for one column
+    keep = np.fromiter((any(cells(r)) for r in body), dtype=bool, count=len(body))
+    excel_rows = np.flatnonzero(keep) + header_row + 1
+    if not keep.all():
+        body = [r for r, k in zip(body, keep, strict=True) if k]
+    transposed = list(zip(*body, strict=True)) if body else [() for _ in rows[h]]
+    mapped = {key: list(transposed[ref.index - start[1]]) for key, ref in columns.items()}
     data = SheetData(name, sheet, header_row, columns, pd.DataFrame(), extra)
     frame: dict[str, Any] = {}
     located: list[tuple[int, str, str, Any]] = []
     for column in sheet.columns:
         if column.key not in mapped:
-            frame[column.key] = _empty(column, int(keep.sum()))
+            frame[column.key] = _empty(column, len(body))
             continue
-        raw = (
-            [v for v, k in zip(mapped[column.key], keep, strict=True) if k]
-            if not keep.all()
-            else list(mapped[column.key])
-        )
+        raw = mapped[column.key]
         result = _coerce(column, raw, date_order, date1904)
         frame[column.key] = result.values
         if result.numeric:
