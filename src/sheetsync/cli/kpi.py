@@ -1,0 +1,146 @@
+"""`sheetsync kpi`: the coordinator's KPIs, as text, JSON or a dashboard workbook."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sheetsync.book import Book
+from sheetsync.cli.app import app
+from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.dashboard import build_dashboard
+from sheetsync.findings import FileError
+from sheetsync.io.isolate import expand_paths
+from sheetsync.io.reader import read_book
+from sheetsync.kpi import RATIOS, GroupBy, KpiReport, Metric, compute_kpis
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class By(StrEnum):
+    coordinator = "coordinator"
+    buyer = "buyer"
+    month = "month"
+
+
+GROUPS: dict[By, GroupBy] = {By.coordinator: "coordinator", By.buyer: "buyer", By.month: "month"}
+
+
+def _read(paths: list[Path]) -> tuple[list[Book], dict[Path, str]]:
+    """Order books read; the others with why they were left out."""
+    books: list[Book] = []
+    errors: dict[Path, str] = {}
+    for path in paths:
+        try:
+            book = read_book(path)
+        except FileError as exc:
+            errors[path] = f"{exc.code}: {exc.message}"
+            continue
+        if book.get("Orders") is None or book.get("Lines") is None:
+            errors[path] = "not an order book (no Orders or Lines sheet)"
+        else:
+            books.append(book)
+    return books, errors
+
+
+@app.command()
+def kpi(
+    books: Annotated[
+        list[Path],
+        typer.Argument(help="Workbooks or folders (searched recursively).", show_default=False),
+    ],
+    format: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="text, json, or xlsx (the dashboard workbook)."),
+    ] = Format.text,
+    by: Annotated[By | None, typer.Option("--by", help="Also per coordinator, buyer or month.")] = None,
+    today: TodayOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where --format xlsx writes (default: sheetsync-dashboard.xlsx)."),
+    ] = None,
+) -> None:
+    """On-time delivery, OTIF, perfect orders, cycle times, fill and backorder rates, document accuracy.
+
+    Each figure comes with its numerator and denominator; orders left out are counted.
+
+    Never writes to the books. Exit status 2 when a file could not be read.
+
+    \b
+    Examples:
+      sheetsync kpi orders.xlsx
+      sheetsync kpi //shared/orders --by coordinator --today 2026-11-25
+      sheetsync kpi //shared/orders --format xlsx --out monday.xlsx
+    """
+    judged = parse_today(today)
+    paths = expand_paths(books)
+    target = out or Path("sheetsync-dashboard.xlsx")
+    if format is Format.xlsx and any(target.resolve() == p.resolve() for p in paths):
+        _fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
+    read, errors = _read(paths)
+    for path, why in errors.items():
+        Console(stderr=True).print(f"[bold red]cannot use[/] {escape(str(path))}: {escape(why)}")
+    if not read:
+        _fail(f"No order book to measure in {', '.join(map(str, books))}.")
+    group: GroupBy | None = None if by is None else GROUPS[by]
+    if format is Format.xlsx:
+        report = build_dashboard(target, read, judged, group)
+        _print_text(report)
+        Console().print(f"Dashboard written to [bold]{escape(str(target))}[/]")
+    else:
+        report = compute_kpis(read, judged, group)
+        if format is Format.json:
+            _print_json(report, read, errors)
+        else:
+            _print_text(report)
+    raise typer.Exit(2 if errors else 0)
+
+
+def _print_json(report: KpiReport, read: list[Book], errors: dict[Path, str]) -> None:
+    files: list[dict[str, str | None]] = [{"path": str(b.path), "status": "ok", "error": None} for b in read]
+    files += [{"path": str(p), "status": "error", "error": e} for p, e in errors.items()]
+    sys.stdout.write(json.dumps({"files": files, **report.as_dict()}, ensure_ascii=False, indent=1) + "\n")
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(2)
+
+
+def _value(m: Metric) -> str:
+    if m.value is None:
+        return "—"
+    return f"{m.value:.1%}" if m.name in RATIOS else f"{m.value:,.1f}"
+
+
+def _number(x: float | None) -> str:
+    return "" if x is None else f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _print_text(report: KpiReport) -> None:
+    console = Console(highlight=False)
+    for group, metrics in report.groups.items():
+        title = f"KPIs — {group}" + (f" (as of {report.today.isoformat()})" if group == "All" else "")
+        table = Table(title=title, title_justify="left")
+        for header, justify in (("Metric", "left"), ("Numerator", "right"), ("Denominator", "right"),
+                                ("Value", "right"), ("Note", "left")):  # fmt: skip
+            table.add_column(header, justify=justify)  # type: ignore[arg-type]
+        for m in metrics:
+            table.add_row(m.name, _number(m.numerator), _number(m.denominator), _value(m), m.note)
+        console.print(table)
+    left_out = ", ".join(f"{why}: {n}" for why, n in report.excluded.items() if n) or "none"
+    console.print(f"Left out: {escape(left_out)}")
+    for note in report.notes:
+        console.print(f"[dim]{escape(note)}[/]")
