@@ -292,7 +292,9 @@ def test_1904_date_system(tmp_path: Path) -> None:
     path = write_book(tmp_path / "b.xlsx", [order(**{"Order Date": 44808})], [line()])
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
-    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<workbookPr />", b'<workbookPr date1904="1" />')
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"<workbookPr />", b'<workbookPr date1904="1" />'
+    )
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
@@ -302,7 +304,9 @@ def test_1904_date_system(tmp_path: Path) -> None:
 
 
 def test_rows_holding_only_a_dragged_down_formula_result_are_blank(tmp_path: Path) -> None:
-    path = write_book(tmp_path / "b.xlsx", [order()], [line(), {"Amount": 0}, {"Amount": ""}, {"Amount": 12.5}])
+    path = write_book(
+        tmp_path / "b.xlsx", [order()], [line(), {"Amount": 0}, {"Amount": ""}, {"Amount": 12.5}]
+    )
     lines = read_book(path).sheets["Lines"]
     assert list(lines.frame.index) == [2, 5]
     assert lines.frame.loc[5, "amount"] == 12.5
