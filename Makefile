@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## The main job on an embedded default: a realistic demo workbook, checked.
 demo: setup
-	$(BIN)/sheetsync demo demo/orders.xlsx
+	$(BIN)/sheetsync demo demo/orders.xlsx --force
 	$(BIN)/sheetsync check demo/orders.xlsx; status=$$?; test $$status -le 1
 
 ## The test suite. pytest's exit 5 (no tests collected) is a failure, not a pass.
