@@ -1,4 +1,8 @@
-"""Build small, real workbooks in tests, from a clean baseline that triggers no finding.
+"""Build small, real workbooks in tests, from a clean baseline.
+
+`order()` with `line()` gives no finding at all. Adding `shipment()` (a container) to the FOB
+baseline order gives one `trade-incoterm-container` info (RULES.md §7): use
+`order(Incoterm="FCA")` where a test needs a shipment and zero findings.
 
 `order()`, `line()` and `shipment()` return valid rows keyed by contract header; override any
 field with keyword arguments using the header text (`order(**{"Incoterm": "DDU"})`) or the
