@@ -1,0 +1,78 @@
+"""`sheetsync mark` and `sheetsync clear`: write findings into the book, and take them out again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from sheetsync.cli.app import app
+from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.edits import Edit
+from sheetsync.findings import FileError
+from sheetsync.io.apply_edits import write_edits
+from sheetsync.mark import clear as clear_edits
+from sheetsync.mark import mark_file
+
+BookArgument = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write to this file instead of changing the book in place."),
+]
+NoBackupOption = Annotated[
+    bool,
+    typer.Option("--no-backup", help="Do not keep the previous version as BOOK.bak.xlsx."),
+]
+
+
+def _fail(error: FileError) -> NoReturn:
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(error.message)} [dim]({error.code})[/]")
+    raise typer.Exit(2)
+
+
+def _written(book: Path, out: Path | None, backup: Path | None) -> str:
+    where = f"Wrote {escape(str(out or book))}"
+    return where + (f"; previous version kept as {escape(str(backup))}" if backup else "")
+
+
+@app.command()
+def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
+         no_backup: NoBackupOption = False) -> None:  # fmt: skip
+    """Check the book, then write the Issues sheet and highlight each cell a finding points at.
+
+    Your own cells are never rewritten: highlights are one conditional format per sheet, which
+    `sheetsync clear` removes exactly. Running mark again replaces, never stacks.
+
+    \b
+    Examples:
+      sheetsync mark orders.xlsx
+      sheetsync mark orders.xlsx --out orders-marked.xlsx --today 2026-11-25
+    """
+    judged = parse_today(today)
+    try:
+        done = mark_file(book, judged, out, backup=not no_backup)
+    except FileError as error:
+        _fail(error)
+    Console(highlight=False).print(
+        f"{done.findings} findings in the Issues sheet; {done.cells} cells highlighted on "
+        f"{done.sheets} sheets. {_written(book, out, done.backup)}."
+    )
+
+
+@app.command()
+def clear(book: BookArgument, out: OutOption = None, no_backup: NoBackupOption = False) -> None:
+    """Remove everything `sheetsync mark` added: the Issues sheet and the highlights.
+
+    \b
+    Example:
+      sheetsync clear orders.xlsx
+    """
+    edits: list[Edit] = clear_edits(book)
+    try:
+        backup = write_edits(book, edits, out, backup=not no_backup)
+    except FileError as error:
+        _fail(error)
+    Console(highlight=False).print(f"Cleared sheetsync's marks. {_written(book, out, backup)}.")

@@ -1,0 +1,135 @@
+"""Apply edits (`sheetsync.edits`) to a workbook file through the package-level writer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sheetsync.edits import ClearMarks, Edit, Highlight, ReplaceSheet
+from sheetsync.findings import FILE_ERRORS, FileError
+from sheetsync.io import highlights, owned_sheet
+from sheetsync.io.package import Package, SheetPart
+from sheetsync.io.safe_write import Snapshot, snapshot, write_safely
+
+_SI = re.compile(rb"<(?:[\w.-]+:)?si\b[^>]*>(.*?)</(?:[\w.-]+:)?si>", re.S)
+_SI_END = re.compile(rb"</(?:[\w.-]+:)?si>")
+
+
+def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
+    """Apply edits in order to an open package (nothing is written until `save`)."""
+    for edit in edits:
+        if isinstance(edit, ClearMarks):
+            clear_marks(package, edit)
+        elif isinstance(edit, ReplaceSheet):
+            replace_sheet(package, edit)
+        elif isinstance(edit, Highlight):
+            highlight(package, edit)
+
+
+def _require_styles(package: Package) -> str:
+    if package.styles is None:
+        raise FileError("file-corrupt", "the workbook has no styles part")
+    return package.styles
+
+
+def clear_marks(package: Package, edit: ClearMarks) -> None:
+    """Remove sheetsync's highlights, owned sheets and styles (what `mark` adds)."""
+    for sheet in package.sheets():
+        if sheet.name in edit.owned or not sheet.is_worksheet:
+            continue
+        offset, tail = package.sheet_tail(sheet.part)
+        if highlights.has_highlights(tail):
+            package.write_tail(sheet.part, offset, highlights.remove_highlights(tail))
+    for name, headers in edit.owned.items():
+        found = package.sheet(name)
+        if found is not None:
+            _check_owned(package, found, headers)
+            package.remove_sheet(found)
+    styles = _require_styles(package)
+    package.write(styles, highlights.remove_styles(package.read(styles)))
+
+
+def _shared_strings(package: Package) -> Callable[[int], str]:
+    """Look up shared strings by index, reading the table only as far as needed."""
+    part = package.related("/sharedStrings")
+    chunks = iter(package.chunks(part)) if part else iter(())
+    items: list[bytes] = []
+    pending = b""
+
+    def lookup(index: int) -> str:
+        nonlocal pending
+        while len(items) <= index and (chunk := next(chunks, None)) is not None:
+            pending += chunk
+            ends = list(_SI_END.finditer(pending))
+            if ends:
+                items.extend(_SI.findall(pending, 0, ends[-1].end()))
+                pending = pending[ends[-1].end() :]
+        return owned_sheet.text_of(items[index]) if index < len(items) else ""
+
+    return lookup
+
+
+def _check_owned(package: Package, sheet: SheetPart, headers: tuple[str, ...]) -> None:
+    """Refuse to remove a user's own sheet that merely has the owned sheet's name."""
+    row = owned_sheet.first_row(package.head(sheet.part), _shared_strings(package))
+    if tuple(t.strip() for t in row[: len(headers)]) != headers:
+        raise FileError(
+            "file-sheet-taken",
+            f"The book has its own sheet named {sheet.name!r}; rename it so sheetsync can write its own.",
+        )
+
+
+def _ensure_styles(package: Package) -> highlights.StyleIds:
+    """sheetsync's styles, appended once per write (`ClearMarks` removes the previous ones)."""
+    if package.style_ids is None:
+        styles = _require_styles(package)
+        xml, package.style_ids = highlights.add_styles(package.read(styles))
+        package.write(styles, xml)
+    return package.style_ids
+
+
+def replace_sheet(package: Package, edit: ReplaceSheet) -> None:
+    """Add the owned sheet, replacing a previous one of the same name."""
+    ids = _ensure_styles(package)
+    existing = package.sheet(edit.name)
+    if existing is not None:
+        _check_owned(package, existing, tuple(c.header for c in edit.columns))
+        package.remove_sheet(existing)
+    filtered = owned_sheet.filter_range(edit) if edit.autofilter else None
+    package.add_worksheet(
+        edit.name, lambda: owned_sheet.render_chunks(edit, ids.header_xf, ids.link_xf), filtered
+    )
+
+
+def highlight(package: Package, edit: Highlight) -> None:
+    """Mark cells on a user's worksheet with one conditional-format block."""
+    sheet = package.sheet(edit.sheet)
+    if sheet is None or not sheet.is_worksheet or not edit.cells:
+        return
+    ids = _ensure_styles(package)
+    offset, tail = package.sheet_tail(sheet.part)
+    package.write_tail(sheet.part, offset, highlights.add_highlight(tail, edit.cells, ids.mark_dxf))
+
+
+def write_edits(
+    source: Path,
+    edits: Sequence[Edit],
+    out: Path | None = None,
+    read_as: Snapshot | None = None,
+    backup: bool = True,
+) -> Path | None:
+    """Apply edits to `source` and write it in place (or to `out`) safely; return the backup.
+
+    `read_as` is the snapshot taken when the book was read (for the changed-since-read check);
+    without it the snapshot is taken now.
+    """
+    if not source.is_file():
+        raise FileError("file-not-found", f"{source}: {FILE_ERRORS['file-not-found']}")
+    read_as = read_as or snapshot(source)
+    package = Package(source)
+    try:
+        apply_edits(package, edits)
+        return write_safely(source, out or source, package.save, read_as, backup)
+    finally:
+        package.close()

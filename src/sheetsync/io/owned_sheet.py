@@ -1,0 +1,138 @@
+"""Render a sheet sheetsync owns (`ReplaceSheet`) as worksheet XML.
+
+Text goes in as inline strings (`t="inlineStr"`), so sharedStrings.xml is never touched, and
+no cell ever carries a formula: user text such as `=cmd|' /C calc'!A0` stays text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Iterator
+from xml.sax.saxutils import unescape
+
+from sheetsync.book import column_letter
+from sheetsync.edits import ReplaceSheet
+from sheetsync.io.xml_text import escape_attr, escape_text
+
+NS = (
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+MAX_CELL_TEXT = 32767  # Excel's limit per cell
+
+
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+ROWS_PER_CHUNK = 2000
+
+
+def _text(value: str) -> str:
+    """An inline string's <is> element (escaped only when it must be: most text is plain)."""
+    value = value[:MAX_CELL_TEXT]
+    text = escape_text(value) if _NEEDS_ESCAPE.search(value) else value
+    if text[:1].isspace() or text[-1:].isspace():
+        return f'<is><t xml:space="preserve">{text}</t></is>'
+    return f"<is><t>{text}</t></is>"
+
+
+def _cell(ref: str, value: str | float | None, style: str) -> str:
+    if isinstance(value, str):
+        return f'<c r="{ref}"{style} t="inlineStr">{_text(value)}</c>'
+    if value is None or math.isnan(value):
+        return f'<c r="{ref}"{style}/>' if style else ""
+    return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+
+
+def _rows(edit: ReplaceSheet, header_xf: int, link_xf: int) -> Iterator[str]:
+    """Each <row>, header first; only the link cells carry a style besides the header."""
+    letters = [column_letter(i) for i in range(len(edit.columns))]
+    header = f' s="{header_xf}"'
+    titles = "".join(_cell(f"{letters[i]}1", c.header, header) for i, c in enumerate(edit.columns))
+    yield f'<row r="1">{titles}</row>'
+    link, links = f' s="{link_xf}"', edit.links
+    for n, values in enumerate(edit.rows):
+        r = n + 2
+        cells = [
+            f'<c r="{letters[i]}{r}" t="inlineStr">{_text(v)}</c>'
+            if isinstance(v, str) and (n, i) not in links
+            else _cell(f"{letters[i]}{r}", v, link if (n, i) in links else "")
+            for i, v in enumerate(values)
+            if v is not None
+        ]
+        yield f'<row r="{r}">{"".join(cells)}</row>'
+
+
+def _views(edit: ReplaceSheet) -> str:
+    if not edit.freeze_header:
+        return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    return (
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
+        'sqref="A2"/></sheetView></sheetViews>'
+    )
+
+
+def filter_range(edit: ReplaceSheet) -> str:
+    """The autofilter range in absolute form: header row to the last data row."""
+    return f"$A$1:${column_letter(len(edit.columns) - 1)}${len(edit.rows) + 1}"
+
+
+def render_chunks(edit: ReplaceSheet, header_xf: int, link_xf: int) -> Iterator[bytes]:
+    """The worksheet part for `edit`, in chunks (a 400,000-row Issues sheet never sits in memory).
+
+    `header_xf` / `link_xf` are the cell formats for the header and hyperlink cells.
+    """
+    width = len(edit.columns)
+    last = f"{column_letter(width - 1)}{len(edit.rows) + 1}"
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{c.width:g}" customWidth="1"/>'
+        for i, c in enumerate(edit.columns, start=1)
+    )
+    yield (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
+        f'<sheetPr><tabColor rgb="FFC0504D"/></sheetPr><dimension ref="A1:{last}"/>{_views(edit)}'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+    ).encode()
+    rows = _rows(edit, header_xf, link_xf)
+    while chunk := "".join(itertools.islice(rows, ROWS_PER_CHUNK)):
+        yield chunk.encode("utf-8")
+    links = "".join(
+        f'<hyperlink ref="{column_letter(i)}{n + 2}" location="{escape_attr(target)}"/>'
+        for (n, i), target in sorted(edit.links.items())
+    )
+    yield (
+        "</sheetData>"
+        + (f'<autoFilter ref="A1:{last}"/>' if edit.autofilter else "")
+        + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
+        + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        + "</worksheet>"
+    ).encode("utf-8")
+
+
+def render(edit: ReplaceSheet, header_xf: int, link_xf: int) -> bytes:
+    """The whole worksheet part for `edit` (small sheets, tests)."""
+    return b"".join(render_chunks(edit, header_xf, link_xf))
+
+
+def text_of(body: bytes, tags: bytes = b"t") -> str:
+    """The text inside `<t>` (or `<v>`) elements of a cell or shared-string item."""
+    parts = re.findall(rb"<(?:[\w.-]+:)?[" + tags + rb"](?:\s[^>]*)?>([^<]*)<", body)
+    return unescape(b"".join(parts).decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
+
+
+def first_row(sheet_head: bytes, shared_string: Callable[[int], str]) -> list[str]:
+    """The text of row 1 from the start of a worksheet part (inline, shared or formula strings)."""
+    start = re.search(rb"<(?:[\w.-]+:)?row\b[^>]*>", sheet_head)
+    if start is None or not re.search(rb'\sr="1"', start.group()):
+        return []
+    end = sheet_head.find(b"row>", start.end())
+    texts = []
+    cells = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
+    for cell in cells.finditer(sheet_head[start.end() : end]):
+        kind = re.search(rb'\st="(\w+)"', cell.group(1))
+        text = text_of(cell.group(2) or b"", b"tv")
+        if kind and kind.group(1) == b"s" and text.isdigit():
+            text = shared_string(int(text))
+        texts.append(text)
+    return texts

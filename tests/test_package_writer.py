@@ -1,0 +1,252 @@
+"""The package-level writer on books that hold what openpyxl would lose (see rich_book.py)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import rich_book
+from helpers import TODAY
+from sheetsync.check import check_path
+from sheetsync.findings import FileError
+from sheetsync.io.apply_edits import write_edits
+from sheetsync.io.highlights import add_highlight, add_styles, remove_highlights, remove_styles, sqref
+from sheetsync.io.parts import CHUNK, Parts
+from sheetsync.mark import clear, mark
+
+# The parts mark must change in the rich book, and the one it adds.
+MARKED = {
+    "[Content_Types].xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/workbook.xml",
+    "xl/styles.xml",
+    "xl/worksheets/sheet1.xml",  # Orders: its highlight
+    "xl/worksheets/sheet2.xml",  # Lines: its highlight
+}
+ADDED = {"xl/worksheets/sheet5.xml"}  # Issues
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def compressions(path: Path) -> dict[str, int]:
+    with zipfile.ZipFile(path) as book:
+        return {info.filename: info.compress_type for info in book.infolist()}
+
+
+def do_mark(book: Path, out: Path) -> Path:
+    report = check_path(book, TODAY)
+    assert report.error is None
+    write_edits(book, mark(book, report.findings), out=out, backup=False)
+    return out
+
+
+def do_clear(book: Path, out: Path) -> Path:
+    write_edits(book, clear(book), out=out, backup=False)
+    return out
+
+
+@pytest.fixture(params=["xlsx", "xlsm"])
+def rich(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    return rich_book.build(tmp_path / f"book.{request.param}", vba=request.param == "xlsm")
+
+
+def test_mark_changes_only_the_parts_it_must(rich: Path, tmp_path: Path) -> None:
+    before, after = parts(rich), parts(do_mark(rich, tmp_path / "marked.xlsx"))
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert changed == MARKED | ADDED
+    assert set(before) <= set(after)
+    kinds = {"chart", "drawing", "vmlDrawing", "comments", "table", "media", "theme", "sharedStrings",
+             "sheet3.xml", "sheet4.xml", "docProps"}  # fmt: skip
+    kept = [name for name in before if any(kind in name for kind in kinds)]
+    assert len(kept) >= 12 and all(before[name] == after[name] for name in kept)
+    assert compressions(tmp_path / "marked.xlsx").items() >= compressions(rich).items()
+
+
+def test_x14_extensions_sparklines_and_validation_survive(rich: Path, tmp_path: Path) -> None:
+    dashboard = parts(do_mark(rich, tmp_path / "marked.xlsx"))["xl/worksheets/sheet4.xml"]
+    for piece in (b"x14:dataBar", b"x14:sparklineGroup", b"iconSet", b"dataValidation", b"pageSetup"):
+        assert piece in dashboard
+
+
+def test_xlsm_keeps_its_vba_project_and_macro_content_type(tmp_path: Path) -> None:
+    book = rich_book.build(tmp_path / "book.xlsm", vba=True)
+    after = parts(do_mark(book, tmp_path / "marked.xlsm"))
+    assert after["xl/vbaProject.bin"] == rich_book.vba_project()
+    assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in after["[Content_Types].xml"]
+    assert b"vbaProject" in after["xl/_rels/workbook.xml.rels"]
+
+
+def test_cached_formula_values_survive(rich: Path, tmp_path: Path) -> None:
+    marked = do_mark(rich, tmp_path / "marked.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lines = openpyxl.load_workbook(marked, data_only=True)["Lines"]
+        formulas = openpyxl.load_workbook(marked)["Lines"]
+    assert (lines["J2"].value, lines["J3"].value) == (4200, 5)
+    assert formulas["J2"].value == "=G2*I2"
+
+
+def test_clear_gives_back_the_original_parts_byte_for_byte(rich: Path, tmp_path: Path) -> None:
+    marked = do_mark(rich, tmp_path / "marked.xlsx")
+    assert parts(do_clear(marked, tmp_path / "cleared.xlsx")) == parts(rich)
+
+
+def test_mark_twice_replaces_and_does_not_stack(rich: Path, tmp_path: Path) -> None:
+    once = do_mark(rich, tmp_path / "once.xlsx")
+    twice = do_mark(once, tmp_path / "twice.xlsx")
+    assert parts(twice) == parts(once)
+    assert parts(twice)["xl/workbook.xml"].count(b'name="Issues"') == 1
+
+
+def test_an_excel_made_macro_book_round_trips(tmp_path: Path) -> None:
+    """xlwings' quickstart.xlsm was saved by Excel: shared strings, its own ids and layout."""
+    book = tmp_path / "quickstart.xlsm"
+    shutil.copyfile(rich_book.XLWINGS_XLSM, book)
+    marked = do_mark(book, tmp_path / "marked.xlsm")
+    changed = {n for n, data in parts(marked).items() if parts(book).get(n) != data}
+    assert changed == {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml",
+                       "xl/styles.xml", "xl/worksheets/sheet3.xml"}  # fmt: skip
+    assert parts(do_clear(marked, tmp_path / "cleared.xlsm")) == parts(book)
+
+
+def test_a_users_own_issues_sheet_is_never_replaced(tmp_path: Path) -> None:
+    book = tmp_path / "own.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Orders"
+    wb.create_sheet("Issues").append(["Ticket", "Owner"])
+    wb.save(book)
+    original = book.read_bytes()
+    with pytest.raises(FileError) as error:
+        write_edits(book, mark(book, []), backup=False)
+    assert error.value.code == "file-sheet-taken"
+    assert book.read_bytes() == original
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_marked_book(rich: Path, tmp_path: Path, soffice: Path) -> None:
+    marked = do_mark(rich, tmp_path / f"marked{rich.suffix}")
+    converted = libreoffice_copy(soffice, marked, tmp_path / "lo")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(converted, data_only=True)
+    assert wb.sheetnames == ["Orders", "Lines", "Settings", "Dashboard", "Issues"]
+    issues = [[c.value for c in row] for row in wb["Issues"].iter_rows()]
+    assert [row[1:4] for row in issues[1:]] == [
+        ["calc-line-amount", "Lines", "J3"],
+        ["code-country", "Orders", "D3"],
+        ["trade-incoterm-retired", "Orders", "G3"],
+    ]
+    assert wb["Issues"]["D3"].hyperlink.location == "'Orders'!D3"
+    assert [str(cf.sqref) for cf in wb["Orders"].conditional_formatting] == ["D3 G3"]
+    assert wb["Lines"]["J2"].value == 4200
+    assert wb["Orders"]["A3"].value == "PO-1002"
+
+
+@pytest.mark.libreoffice
+def test_clear_finds_the_marks_after_another_program_resaved_the_book(tmp_path: Path, soffice: Path) -> None:
+    """LibreOffice rewrites every part (shared strings, its own ids); clear must still find its marks."""
+    book = rich_book.build(tmp_path / "book.xlsx")
+    marked = do_mark(book, tmp_path / "marked.xlsx")
+    resaved = libreoffice_copy(soffice, marked, tmp_path / "lo")
+    assert b"sheetsync" in parts(resaved)["xl/worksheets/sheet1.xml"]
+    cleared = do_clear(resaved, tmp_path / "cleared.xlsx")
+    after = parts(cleared)
+    assert not any(b"sheetsync" in data for name, data in after.items() if name.startswith("xl/worksheets/"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(cleared)
+    assert wb.sheetnames == ["Orders", "Lines", "Settings", "Dashboard"]
+    assert (wb["Orders"]["G3"].value, wb["Lines"]["J2"].value) == ("DDU", "=G2*I2")
+    assert sorted(wb.defined_names) == ["OrderCount"]
+
+
+def libreoffice_copy(soffice: Path, book: Path, outdir: Path) -> Path:
+    """`book` opened and saved again as .xlsx by LibreOffice headless."""
+    profile = f"-env:UserInstallation=file://{outdir.parent / 'profile'}"
+    command = [
+        str(soffice),
+        profile,
+        "--headless",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(outdir),
+        str(book),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    return outdir / (book.stem + ".xlsx")
+
+
+# Unit level: the textual edits are exact inverses, also with a prefixed namespace.
+PREFIXED_SHEET = (
+    b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row></x:sheetData>'
+    b'<x:conditionalFormatting sqref="A1"><x:cfRule type="cellIs" dxfId="0" priority="3" operator="equal">'
+    b"<x:formula>1</x:formula></x:cfRule></x:conditionalFormatting>"
+    b'<x:pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    b"</x:worksheet>"
+)
+PREFIXED_STYLES = (
+    b'<x:styleSheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<x:fonts count="1"><x:font><x:sz val="11"/></x:font></x:fonts><x:cellXfs count="1"><x:xf/></x:cellXfs>'
+    b'<x:dxfs count="0"/></x:styleSheet>'
+)
+
+
+def test_highlight_is_inserted_before_the_users_rules_and_removed_exactly() -> None:
+    marked = add_highlight(PREFIXED_SHEET, ("B2", "B3", "B4", "AA7"), dxf=1)
+    assert (
+        b'<x:conditionalFormatting sqref="B2:B4 AA7"><x:cfRule type="expression" dxfId="1" priority="4">'
+        in marked
+    )
+    assert marked.index(b'priority="4"') < marked.index(b'priority="3"')
+    assert remove_highlights(marked) == PREFIXED_SHEET
+
+
+def test_many_cells_go_in_blocks_of_500_areas_and_come_out_exactly() -> None:
+    cells = tuple(f"B{row}" for row in range(2, 2004, 2))  # 1,001 separate areas
+    marked = add_highlight(PREFIXED_SHEET, cells, dxf=1)
+    assert marked.count(b"<x:conditionalFormatting sqref=") == 4  # 3 of ours + the user's
+    assert [marked.count(b'priority="%d"' % n) for n in (3, 4, 5, 6)] == [1, 1, 1, 1]
+    assert b'sqref="B2002"><x:cfRule type="expression" dxfId="1" priority="6">' in marked
+    assert remove_highlights(marked) == PREFIXED_SHEET
+
+
+def test_styles_are_appended_and_removed_exactly() -> None:
+    styles, ids = add_styles(PREFIXED_STYLES)
+    assert (ids.header_xf, ids.link_xf, ids.mark_dxf) == (1, 2, 0)
+    assert b'<x:fonts count="3">' in styles and b'<x:dxfs count="1">' in styles
+    assert remove_styles(styles) == PREFIXED_STYLES
+
+
+def test_sqref_joins_runs_of_rows() -> None:
+    assert sqref(("C5", "B2", "B3", "B5", "AA1")) == "B2:B3 B5 C5 AA1"
+    with pytest.raises(ValueError):
+        sqref(("B0",))
+
+
+@pytest.mark.parametrize("shift", [-20, -12, -6, 0, 5])
+def test_sheet_tail_finds_the_end_of_sheet_data_across_chunks(tmp_path: Path, shift: int) -> None:
+    head = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+    padding = b"x" * (CHUNK - len(head) - len(b"</t></is></c></row>") + shift)
+    tail = b'</sheetData><pageMargins left="0.7"/></worksheet>'
+    body = head + padding + b"</t></is></c></row>" + tail
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("sheet.xml", body)
+    parts_of = Parts(path)
+    try:
+        assert parts_of.sheet_tail("sheet.xml") == (len(body) - len(tail), tail)
+        parts_of.write_tail("sheet.xml", len(body) - len(tail), b"</sheetData><new/></worksheet>")
+        assert parts_of.read("sheet.xml") == body[: len(body) - len(tail)] + b"</sheetData><new/></worksheet>"
+    finally:
+        parts_of.close()
