@@ -11,8 +11,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from helpers import d, line, order, rows_of, shipment, write_book
+from sheetsync.book import Book
 from sheetsync.contract import LINES, ORDERS
+from sheetsync.io.package import Package
 from sheetsync.io.reader import read_book
+from sheetsync.io.sheet_head import OTHER, head_rows
 
 ORDER_2 = {"Order No": "PO-1002", "Buyer": "Casa Viva S.L.", "Buyer Country": "ES", "Currency": "EUR"}
 
@@ -166,7 +169,7 @@ def test_exact_typed_values(tmp_path: Path) -> None:
     assert o.loc[4, "sample_approved_plan"] == pd.Timestamp("2026-09-10")
     assert o.loc[4, "deposit_pct"] == 30.0
     assert o.loc[4, "buyer"] == "Nordic Home AB"
-    assert pd.isna(o.loc[4, "lc_no"])
+    assert o["lc_no"].isna().loc[4]
     li = book.sheets["Lines"].frame
     assert li["quantity"].tolist() == [1200.0, 1250.5, 1200.0]
     assert li["unit_price"].tolist() == [3.5, 1234.56, 3.5]
@@ -310,3 +313,159 @@ def test_rows_holding_only_a_dragged_down_formula_result_are_blank(tmp_path: Pat
     lines = read_book(path).sheets["Lines"]
     assert list(lines.frame.index) == [2, 5]
     assert lines.frame.loc[5, "amount"] == 12.5
+
+
+# --- The typed fast path (io/fast.py) must give exactly the Book of the cell-by-cell path ---
+
+
+def assert_same_book(fast: Book, slow: Book) -> None:
+    assert fast.findings == slow.findings
+    assert fast.settings == slow.settings
+    assert list(fast.sheets) == list(slow.sheets)
+    for name, a in fast.sheets.items():
+        b = slow.sheets[name]
+        pd.testing.assert_frame_equal(a.frame, b.frame)
+        assert (a.header_row, a.columns, a.extra_headers) == (b.header_row, b.columns, b.extra_headers)
+        assert (a.bad_cells, a.numeric_text, a.not_applicable) == (
+            b.bad_cells,
+            b.numeric_text,
+            b.not_applicable,
+        )
+
+
+def read_both(path: Path) -> tuple[Book, Book]:
+    fast, slow = read_book(path), read_book(path, fast=False)
+    assert not any(s.fast_path for s in slow.sheets.values())
+    assert_same_book(fast, slow)
+    return fast, slow
+
+
+def fast_sheets(book: Book) -> list[str]:
+    return [name for name, s in book.sheets.items() if s.fast_path]
+
+
+def test_clean_book_takes_the_fast_path_and_reads_the_same(tmp_path: Path) -> None:
+    fast, _ = read_both(clean_book(tmp_path / "clean.xlsx"))
+    assert fast_sheets(fast) == ["Orders", "Lines", "Shipments"]
+    assert fast.findings == []
+
+
+def test_messy_book_falls_back_where_columns_mix_types(tmp_path: Path) -> None:
+    fast, _ = read_both(messy_book(tmp_path / "messy.xlsx"))
+    # Lines mixes "1,200.00" and numbers in Quantity: that sheet is read cell by cell.
+    assert fast_sheets(fast) == ["Orders", "Shipments"]  # Order Date: all text, parsed cell by cell
+
+
+def offset_book(path: Path) -> Path:
+    """Used range starting at C3, header at B5, blank and zero-only rows, typed oddities."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = wb.create_sheet("Orders")
+    ws["C3"] = "Order book"
+    headers = [c.header for c in ORDERS.columns] + ["Internal note"]
+    for j, header in enumerate(headers):
+        ws.cell(row=5, column=2 + j, value=header)
+    rows = [
+        order(**{"Order Date": d("2026-09-01") + dt.timedelta(hours=10, minutes=30), "ETA Actual": 46401}),
+        order(**{"Order No": "PO-1002", "Buyer": " Casa\u00a0Viva ", "ETA Actual": 46400.0}),
+        order(**{"Order No": "PO-1003", "Deposit %": 0, "ETA Actual": 3000000.0, "Coordinator": "Ｌｉｎ"}),
+    ]
+    for i, row in enumerate(rows):
+        for j, header in enumerate(headers):
+            ws.cell(row=6 + 2 * i, column=2 + j, value=row.get(header))
+    ws.cell(row=12, column=2 + headers.index("Deposit %"), value=0)  # a dragged-down formula's 0
+    ws.cell(row=13, column=2 + headers.index("Internal note"), value="only an unknown column")
+    lines = wb.create_sheet("Lines")
+    lheaders = [c.header for c in LINES.columns]
+    lines.append(lheaders)
+    extras: list[dict[str, float]] = [
+        {"Line": 1.5, "HS Code": 630492},
+        {"HS Code": 61091, "Cartons": 12.0},
+        {"HS Code": 940360},
+    ]
+    for i, extra in enumerate(extras):
+        lines.append([line(**{"Line": i + 1, **extra}).get(h) for h in lheaders])
+    lines.append([None] * len(lheaders))
+    lines.append([0 if h == "Cartons" else None for h in lheaders])
+    wb.save(path)
+    return path
+
+
+def test_offset_ranges_serials_and_number_codes_read_the_same(tmp_path: Path) -> None:
+    fast, _ = read_both(offset_book(tmp_path / "offset.xlsx"))
+    assert fast_sheets(fast) == ["Orders", "Lines"]
+    orders = fast.sheets["Orders"]
+    assert (orders.header_row, list(orders.frame.index)) == (5, [6, 8, 10])
+    assert orders.cell(8, "order_no") == "B8"
+    assert orders.frame.loc[6, "order_date"] == pd.Timestamp("2026-09-01")
+    assert orders.frame.loc[8, "eta_actual"] == pd.Timestamp("2027-01-13")
+    assert orders.frame.loc[8, "buyer"] == "Casa Viva"
+    assert orders.frame.loc[10, "coordinator"] == "Lin"
+    lines = fast.sheets["Lines"]
+    assert list(lines.frame.index) == [2, 3, 4]
+    assert lines.numeric_text == {"hs_code": {2, 3, 4}}
+    assert lines.frame["hs_code"].tolist() == ["630492", "61091", "940360"]
+    assert rows_of(fast.findings) == [
+        ("schema-type", "Lines", 2, "Line"),
+        ("schema-type", "Orders", 10, "ETA Actual"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("Quantity", True),  # a boolean among numbers
+        ("Quantity", "#N/A"),  # an error cell
+        ("Quantity", d("2026-01-02")),  # a date in a number column
+        ("HS Code", d("2026-01-02")),  # a date in a code column
+        ("HS Code", "#N/A"),  # an error cell in a code column
+        ("Order No", 1001),  # a number among text
+    ],
+)
+def test_mixed_columns_read_the_same(tmp_path: Path, cell: str, value: object) -> None:
+    lines = [line(), line(**{"Line": 2, cell: value})]
+    fast, _ = read_both(write_book(tmp_path / "b.xlsx", [order()], lines))
+    assert "Orders" in fast_sheets(fast)
+
+
+def test_1904_serials_and_placeholders_read_the_same(tmp_path: Path) -> None:
+    path = write_book(
+        tmp_path / "b.xlsx",
+        [order(**{"Order Date": 44808, "Cargo Ready Plan": "TBD", "Inspection Plan": "N/A"})],
+        [line(**{"Quantity": "1,234", "Line": 1.5})],
+        title_rows=2,
+    )
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"<workbookPr />", b'<workbookPr date1904="1" />'
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    fast, _ = read_both(path)
+    assert fast.sheets["Orders"].frame.loc[4, "order_date"] == pd.Timestamp("2026-09-05")
+
+
+def test_header_problems_read_the_same(tmp_path: Path) -> None:
+    headers = [c.header for c in LINES.columns if c.header != "Quantity"] + ["SKU"]
+    no_quantity = {k: v for k, v in line().items() if k != "Quantity"}
+    path = write_book(tmp_path / "b.xlsx", [order()], [no_quantity], headers={"Lines": headers})
+    fast, _ = read_both(path)
+    assert fast_sheets(fast) == ["Orders", "Lines"]
+
+
+def test_sheet_head_reads_the_first_rows_from_the_xml(tmp_path: Path) -> None:
+    path = offset_book(tmp_path / "offset.xlsx")
+    package = Package(path)
+    try:
+        part = package.sheet("Orders")
+        assert part is not None
+        first, rows = head_rows(package, part.part, 4)
+    finally:
+        package.close()
+    assert first == 2  # C3, the title, is the first cell holding a value
+    assert rows[0] == [None, None, "Order book"]
+    assert rows[1] == []
+    assert rows[2][:3] == [None, "Order No", "Order Date"]
+    assert rows[3][1:3] == ["PO-1001", OTHER]  # a date is not text

@@ -62,6 +62,7 @@ class SheetData:
     bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (excel row, key) not coerced
     numeric_text: dict[str, set[int]] = field(default_factory=dict)  # key -> rows typed as numbers
     not_applicable: set[tuple[int, str]] = field(default_factory=set)  # (excel row, key) read `N/A`
+    fast_path: bool = False  # read by the typed fastexcel path (io/fast.py), not cell by cell
 
     def header(self, key: str) -> str:
         """The header as written in the sheet, else the contract header."""

@@ -83,7 +83,11 @@ def coerce_text(raw: Sequence[Any]) -> Coerced:
 
 def _clean_strings(raw: Sequence[str]) -> Any:
     """The all-text fast path, vectorised in Arrow: trim, NFKC when needed, "" -> missing."""
-    array = pa.array(raw, type=pa.large_string())
+    return clean_string_array(pa.array(raw, type=pa.large_string()))
+
+
+def clean_string_array(array: Any) -> Any:
+    """An Arrow string array (nulls allowed) trimmed and NFKC'd, "" -> missing, as pandas `str`."""
     if not pc.all(pc.string_is_ascii(array)).as_py():
         array = pc.utf8_normalize(array, form="NFKC")
     array = pc.utf8_trim_whitespace(array)

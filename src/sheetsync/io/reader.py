@@ -17,6 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sheetsync.book import Book, SheetData, column_letter
 from sheetsync.contract import LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.findings import FileError, Finding, finding
+from sheetsync.io.fast import TypedReader
 from sheetsync.io.settings import read_port_aliases, read_settings
 from sheetsync.io.table import read_table
 
@@ -56,13 +57,18 @@ def sheet_rows(wb: CalamineWorkbook, name: str) -> tuple[list[list[Any]], tuple[
     return rows, (int(start[0]), int(start[1]))
 
 
-def read_book(path: Path | str) -> Book:
-    """Read every contract sheet of a workbook. Raises FileError for files it cannot read."""
+def read_book(path: Path | str, fast: bool = True) -> Book:
+    """Read every contract sheet of a workbook. Raises FileError for files it cannot read.
+
+    With `fast`, each contract sheet is first tried on the typed fastexcel path (`io.fast`),
+    which gives the same SheetData or declines; `fast=False` reads every sheet cell by cell.
+    """
     path = Path(path)
     from sheetsync.io.safety import precheck
 
     precheck(path)
     wb = open_workbook(path)
+    typed = TypedReader(path) if fast else None
     try:
         names: list[str] = list(wb.sheet_names)
         date1904 = uses_1904_dates(path)
@@ -77,14 +83,18 @@ def read_book(path: Path | str) -> Book:
                 if contract.required:
                     findings.append(finding("schema-sheet-missing", contract.name, None))
                 continue
-            rows, start = sheet_rows(wb, name)
-            data = read_table(name, contract, rows, start, settings.date_order, date1904, findings)
+            data = typed.read(name, contract, settings.date_order, date1904, findings) if typed else None
+            if data is None:
+                rows, start = sheet_rows(wb, name)
+                data = read_table(name, contract, rows, start, settings.date_order, date1904, findings)
             if data is not None:
                 sheets[contract.name] = data
     except CalamineError as exc:
         raise FileError("file-corrupt", f"{path}: a sheet cannot be read ({exc}).") from exc
     finally:
         wb.close()
+        if typed:
+            typed.close()
     return Book(path, sheets, settings, findings, port_aliases, names)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -16,7 +17,7 @@ from sheetsync.findings import Finding, finding
 from sheetsync.io import coerce
 
 HEADER_SCAN_ROWS = 30
-_NA_KEYS = frozenset(milestone_key(m, part) for m in NOT_APPLICABLE_MILESTONES for part in ("plan", "actual"))
+NA_KEYS = frozenset(milestone_key(m, part) for m in NOT_APPLICABLE_MILESTONES for part in ("plan", "actual"))
 
 _PROBLEM_CODES = {
     coerce.TYPE: "schema-type",
@@ -86,7 +87,7 @@ def _coerce(column: Column, raw: list[Any], date_order: str | None, date1904: bo
         return coerce.coerce_text(raw)
     if column.kind in (Kind.DECIMAL, Kind.INT):
         return coerce.coerce_number(raw, integer=column.kind is Kind.INT)
-    return coerce.coerce_date(raw, date_order, date1904, allow_not_applicable=column.key in _NA_KEYS)
+    return coerce.coerce_date(raw, date_order, date1904, allow_not_applicable=column.key in NA_KEYS)
 
 
 def _empty(column: Column, n: int) -> Any:
@@ -131,21 +132,38 @@ def read_table(
     if not keep.all():
         body = [r for r, k in zip(body, keep, strict=True) if k]
     transposed = list(zip(*body, strict=True)) if body else [() for _ in rows[h]]
-    mapped = {key: list(transposed[ref.index - start[1]]) for key, ref in columns.items()}
+    raw = {key: list(transposed[ref.index - start[1]]) for key, ref in columns.items()}
+    coerced = {key: _coerce(sheet.column(key), values, date_order, date1904) for key, values in raw.items()}
+    return assemble(name, sheet, header_row, columns, extra, excel_rows, coerced, raw.__getitem__, findings)
+
+
+def assemble(
+    name: str,
+    sheet: Sheet,
+    header_row: int,
+    columns: dict[str, ColumnRef],
+    extra: list[str],
+    excel_rows: Any,
+    coerced: dict[str, coerce.Coerced],
+    raw_of: Callable[[str], Sequence[Any]],
+    findings: list[Finding],
+) -> SheetData:
+    """The SheetData from coerced kept rows; problems located, `raw_of(key)[i]` as their value."""
     data = SheetData(name, sheet, header_row, columns, pd.DataFrame(), extra)
     frame: dict[str, Any] = {}
     located: list[tuple[int, str, str, Any]] = []
     for column in sheet.columns:
-        if column.key not in mapped:
-            frame[column.key] = _empty(column, len(body))
+        result = coerced.get(column.key)
+        if result is None:
+            frame[column.key] = _empty(column, len(excel_rows))
             continue
-        raw = mapped[column.key]
-        result = _coerce(column, raw, date_order, date1904)
         frame[column.key] = result.values
         if result.numeric:
             data.numeric_text[column.key] = {int(excel_rows[i]) for i in result.numeric}
-        for i, problem in result.problems:
-            located.append((int(excel_rows[i]), column.key, problem, raw[i]))
+        if result.problems:
+            raw = raw_of(column.key)
+            for i, problem in result.problems:
+                located.append((int(excel_rows[i]), column.key, problem, raw[i]))
     index = pd.Index(excel_rows, name="row")
     data.frame = pd.DataFrame(
         {k: pd.Series(v, index=index, dtype=_DTYPES[sheet.column(k).kind]) for k, v in frame.items()}
