@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+_CACHE = tempfile.mkdtemp(prefix="sheetsync-test-cache-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the port-index cache of a test run out of the user's own cache folder."""
+    os.environ.setdefault("SHEETSYNC_CACHE_DIR", _CACHE)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
