@@ -82,7 +82,7 @@ def _resolve(text: str, country: str | None) -> str | None:
         code = index.by_name(name, named_country or country)
         if code:
             return code
-    if shaped and not any(index.has_name(name) for name, _ in candidates) and shaped in index.codes:
+    if shaped and not any(index.has_name(name) for name, _ in candidates) and index.has_code(shaped):
         return shaped
     return None
 

@@ -5,6 +5,11 @@ range (`Column.minimum`/`maximum`), list membership for the text columns fed by 
 and a plausible year for dates. Pandera validates lazily; each failure case maps back to one
 cell: Excel row = frame index, the header as written, its A1 address. Cells that failed
 schema-type are skipped. Milestone plans (`When.STAGE`) belong to the milestone rules.
+
+Speed (a small book is checked in well under a second): schemas are built once per contract
+sheet, present columns and year; columns with nothing to check are left out of them; frames are
+validated in place (pandera would copy them first); pandera's backends are registered when this
+module is imported rather than inside the first check.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from pandera.errors import SchemaErrors
 from sheetsync.book import Book, SheetData
 from sheetsync.contract import SHEETS, Column, Kind, When
 from sheetsync.contract import codelists as cl
-from sheetsync.findings import CATALOGUE, Finding, finding
+from sheetsync.findings import CATALOGUE, Finding
+from sheetsync.rules.emit import findings_for, order_nos
 from sheetsync.rules.engine import Context, rule
 
 # Text columns checked against their code list (codes such as Incoterm are `code-*` rules).
@@ -40,6 +46,10 @@ CONDITIONS: dict[When, Condition] = {
     When.CIF_CIP: lambda f: f["incoterm"].isin(("CIF", "CIP")),
     When.ATD_SET: lambda f: f["atd"].notna(),
 }
+# The registration pandera would do inside the first validate; it imports pandera's check and
+# strategy modules (and hypothesis, where installed), which belongs with the other imports.
+pa.DataFrameSchema.register_default_backends(pd.DataFrame)
+
 CHECK_CODES = {"not_nullable": "schema-required", "range": "schema-range", "enum": "schema-enum",
                "implausible": "schema-date-implausible"}  # fmt: skip
 
@@ -59,9 +69,11 @@ def _range_check(column: Column) -> pa.Check:
 
 
 def _plausible_check(last_year: int) -> pa.Check:
+    first, after = pd.Timestamp(FIRST_PLAUSIBLE_YEAR, 1, 1), pd.Timestamp(last_year + 1, 1, 1)
+
     def plausible(values: pd.Series) -> pd.Series:
-        years = values.dt.year
-        plausible_years: pd.Series = (years >= FIRST_PLAUSIBLE_YEAR) & (years <= last_year)
+        """A year from FIRST_PLAUSIBLE_YEAR to last_year, compared without taking the year apart."""
+        plausible_years: pd.Series = (values >= first) & (values < after)
         return plausible_years
 
     return pa.Check(plausible, name="implausible")
@@ -89,15 +101,11 @@ def _required_when(column: Column) -> pa.Check:
 def sheet_schema(sheet_name: str, present: frozenset[str], last_year: int) -> pa.DataFrameSchema:
     """The schema of a contract sheet, for the columns present in the user's sheet."""
     contract = SHEETS[sheet_name]
-    columns = {
-        c.key: pa.Column(
-            None,
-            _column_checks(c, last_year),
-            nullable=not (c.required is When.ALWAYS and c.key in present),
-            required=False,
-        )
-        for c in contract.columns
-    }
+    columns = {}
+    for c in contract.columns:
+        checks, nullable = _column_checks(c, last_year), not (c.required is When.ALWAYS and c.key in present)
+        if checks or not nullable:  # a column with nothing to check costs pandera time, finds nothing
+            columns[c.key] = pa.Column(None, checks, nullable=nullable, required=False)
     conditional = [_required_when(c) for c in contract.columns if c.required in CONDITIONS]
     return pa.DataFrameSchema(columns, checks=conditional, name=sheet_name)
 
@@ -106,7 +114,7 @@ def failure_cases(sheet: SheetData, today: dt.date) -> pd.DataFrame:
     """Pandera's failure cases for one sheet (empty when every cell passes)."""
     schema = sheet_schema(sheet.contract.name, frozenset(sheet.columns), today.year + YEARS_AHEAD)
     try:
-        schema.validate(sheet.frame, lazy=True)
+        schema.validate(sheet.frame, lazy=True, inplace=True)
     except SchemaErrors as errors:
         cases: pd.DataFrame = errors.failure_cases
         return cases
@@ -149,27 +157,19 @@ def cell_findings(sheet: SheetData, today: dt.date) -> Iterator[Finding]:
         yield from _group_findings(sheet, str(code), str(key), group)
 
 
-def _group_findings(sheet: SheetData, code: str, key: str, group: pd.DataFrame) -> Iterator[Finding]:
-    """The findings of one (code, column): cells vectorised, one Finding built per failing cell."""
+def _group_findings(sheet: SheetData, code: str, key: str, group: pd.DataFrame) -> list[Finding]:
+    """The findings of one (code, column), built in bulk; cells that failed schema-type skipped."""
     group = group.drop_duplicates("index")
-    rows = [int(r) for r in group["index"]]
-    values = [None] * len(rows) if code == "schema-required" else [_value(v) for v in group["failure_case"]]
-    orders = (
-        sheet.frame["order_no"].reindex(rows).tolist() if "order_no" in sheet.frame else [None] * len(rows)
-    )
-    header, ref = sheet.header(key), sheet.columns.get(key)
+    cases = [(int(row), value) for row, value in zip(group["index"], group["failure_case"], strict=True)]
+    cases = [(row, value) for row, value in cases if (row, key) not in sheet.bad_cells]
+    rows = [row for row, _ in cases]
+    values = [None] * len(rows) if code == "schema-required" else [_value(v) for _, v in cases]
     fixed = (
         None
         if code == "schema-date-implausible"
-        else CATALOGUE[code].message(column=header, range=sheet.contract.column(key).range_text())
+        else CATALOGUE[code].message(column=sheet.header(key), range=sheet.contract.column(key).range_text())
     )
-    for row, value, order in zip(rows, values, orders or [None] * len(rows), strict=True):
-        if (row, key) in sheet.bad_cells:
-            continue
-        yield finding(
-            code, sheet.name, row, header, f"{ref.letter}{row}" if ref else None,
-            order=order if isinstance(order, str) else None, value=value, message=fixed,
-        )  # fmt: skip
+    return findings_for(code, sheet, rows, key, order_nos(sheet, rows), values, message=fixed)
 
 
 @rule("schema-required", "schema-range", "schema-enum", "schema-date-implausible", needs=())
