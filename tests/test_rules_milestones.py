@@ -236,3 +236,16 @@ def test_actual_missing_once_status_is_past_the_stage(tmp_path: Path) -> None:
         ("milestone-actual-missing", "Orders", 2, "Cargo Ready Actual"),
         ("milestone-actual-missing", "Orders", 3, "Balance Received Actual"),
     ]
+
+
+def test_a_milestone_finding_on_a_row_without_order_no_names_no_order(tmp_path: Path) -> None:
+    book = write_book(
+        tmp_path / "b.xlsx",
+        [order(**{"Order No": None, "Production End Plan": d("2026-11-20")})],
+        [line()],
+    )
+    found = check_path(book, today=TODAY).findings
+    overdue = [f for f in found if f.code == "milestone-overdue"]
+    assert [(f.sheet, f.row, f.column, f.order) for f in overdue] == [
+        ("Orders", 2, "Production End Plan", None)
+    ]

@@ -6,12 +6,15 @@ Never writes to the book. Used by the CLI, the Excel face and the store alike.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sheetsync.rules  # noqa: F401  (registers every rule family)
 from sheetsync.book import Book
-from sheetsync.findings import FileError, Finding
+from sheetsync.findings import FileError, Finding, Severity
 from sheetsync.rules.engine import Context, run_rules
 from sheetsync.rules.normalise import normalise_book
 
@@ -40,8 +43,45 @@ def check_book(book: Book, today: dt.date | None = None) -> list[Finding]:
     Normalisation rewrites the book's code columns to canonical values in place.
     """
     ctx = Context(today=judge_date(book, today))
-    found = list(book.findings) + normalise_book(book) + run_rules(book, ctx)
-    return sorted(dict.fromkeys(found), key=Finding.sort_key)
+    with collector_paused():
+        found = list(book.findings) + normalise_book(book) + run_rules(book, ctx)
+        return sort_findings(found)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a big book's findings pile up.
+
+    Each Finding is a tracked object, so 300,000 of them set off collection after collection
+    that frees nothing (a finding holds no cycle) and costs about a third of building them.
+    Reference counting still frees everything else; the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def sort_findings(found: list[Finding]) -> list[Finding]:
+    """`sorted(dict.fromkeys(found), key=Finding.sort_key)`, cheaply on 100,000s of findings.
+
+    The keys are built once, inline; equal findings have equal keys, so a repeat can only sit
+    in a run of equal keys (a few findings at most) and is looked for only there.
+    """
+    rank = {severity: severity.rank for severity in Severity}
+    keys = [(rank[f.severity], f.sheet, f.row or 0, f.cell or "", f.code) for f in found]
+    unique: list[Finding] = []
+    run_start, last_key = 0, None
+    for i in sorted(range(len(found)), key=keys.__getitem__):
+        if keys[i] != last_key:
+            run_start, last_key = len(unique), keys[i]
+            unique.append(found[i])
+        elif found[i] not in unique[run_start:]:
+            unique.append(found[i])
+    return unique
 
 
 def check_path(path: Path, today: dt.date | None = None) -> FileReport:

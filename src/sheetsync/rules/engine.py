@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sheetsync.book import Book
 from sheetsync.findings import CATALOGUE, Finding
@@ -17,9 +18,14 @@ from sheetsync.findings import CATALOGUE, Finding
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may need beyond the book: the date lateness is judged on."""
+    """What a rule may need beyond the book: the date lateness is judged on.
+
+    `shared` holds what several rules of one run derive from the same sheet (the milestone chain),
+    built by the first rule that needs it; a Context serves one run over one book.
+    """
 
     today: dt.date
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 RuleFn = Callable[[Book, Context], Iterable[Finding]]

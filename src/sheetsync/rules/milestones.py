@@ -15,16 +15,26 @@ from sheetsync.book import Book
 from sheetsync.contract.codelists import MILESTONE_SEQUENCE, MILESTONES
 from sheetsync.contract.sheets import milestone_key
 from sheetsync.findings import Finding, finding
+from sheetsync.rules.emit import findings_for
 from sheetsync.rules.engine import Context, rule
 from sheetsync.rules.milestone_chain import INDEX, Chain, Dates, Mask
 
+Day = Dates | np.datetime64  # an array of dates, or one date for all
+NAMES = np.array(MILESTONES, dtype=object)
+KEYS = {
+    part: np.array([milestone_key(m, part) for m in MILESTONES], dtype=object) for part in ("plan", "actual")
+}
+
 
 def _iso(days: Dates) -> list[str | None]:
-    """ISO text of each date (None for NaT), converted in one go."""
-    return [None if t == "NaT" else t for t in np.datetime_as_string(days, unit="D").tolist()]
+    """ISO text of each date (None for NaT): each distinct day is converted once."""
+    distinct, where = np.unique(days, return_inverse=True)
+    texts = [None if t == "NaT" else t for t in np.datetime_as_string(distinct, unit="D").tolist()]
+    iso: list[str | None] = np.array(texts, dtype=object)[where].tolist()
+    return iso
 
 
-def _day_counts(later: Dates, earlier: Dates) -> list[int]:
+def _day_counts(later: Day, earlier: Dates) -> list[int]:
     """Whole days from `earlier` to `later` (0 where either is blank)."""
     diff = (later - earlier).astype("timedelta64[D]")
     counts: list[int] = np.where(np.isnat(diff), 0, diff.astype(np.int64)).tolist()
@@ -37,64 +47,58 @@ class _Emitter:
     def __init__(self, chain: Chain) -> None:
         self.chain = chain
         self.sheet = chain.sheet
-        self.rows: list[int] = chain.sheet.frame.index.to_numpy().tolist()
-        self.order_nos = [None if o is None else str(o) for o in chain.sheet.frame["order_no"].tolist()]
-        self.columns: dict[str, tuple[str, str | None]] = {}
+        self.rows = chain.sheet.frame.index.to_numpy()
+        self.order_nos = np.array(
+            [o if isinstance(o, str) else None for o in chain.sheet.frame["order_no"].tolist()], dtype=object
+        )
 
     def at(self, code: str, i: int, key: str, value: object = None, **fields: Any) -> Finding:
-        row = self.rows[i]
-        header, letter = self._where(key)
-        cell = None if letter is None else f"{letter}{row}"
+        row = int(self.rows[i])
+        cell = self.sheet.cell(row, key)
+        header = self.sheet.header(key)
         return finding(code, self.sheet.name, row, header, cell, self.order_nos[i], value, **fields)
 
-    def _where(self, key: str) -> tuple[str, str | None]:
-        """The column's header as the user wrote it, and its letter (None when absent)."""
-        if key not in self.columns:
-            ref = self.sheet.columns.get(key)
-            self.columns[key] = (self.sheet.header(key), None if ref is None else ref.letter)
-        return self.columns[key]
-
-    def each(self, code: str, hits: Mask, part: str) -> Iterator[Finding]:
-        """One finding per hit, pointing at the milestone's `part` cell; `n` = actual - plan."""
+    def each(self, code: str, hits: Mask, part: str, since: Day | None = None) -> list[Finding]:
+        """One finding per hit on the milestone's `part` cell; `n` = days from plan to `since` (actual)."""
         c = self.chain
         pos, col = np.nonzero(hits)
         plan, actual = c.plan[pos, col], c.actual[pos, col]
-        values = _iso(plan if part == "plan" else actual)
-        keys = {j: milestone_key(MILESTONES[j], part) for j in set(col.tolist())}
-        hit = zip(pos.tolist(), col.tolist(), values, _iso(plan), _day_counts(actual, plan), strict=True)
-        for i, j, value, planned, late in hit:
-            yield self.at(code, i, keys[j], value, m=MILESTONES[j], plan=planned, n=late)
+        planned = _iso(plan)
+        return findings_for(
+            code, self.sheet, self.rows[pos], KEYS[part][col].tolist(), self.order_nos[pos],
+            planned if part == "plan" else _iso(actual),
+            m=NAMES[col], plan=planned, n=_day_counts(actual if since is None else since, plan),
+        )  # fmt: skip
 
 
-def _orders(book: Book) -> Chain:
+def _orders(book: Book, ctx: Context) -> _Emitter:
+    """The Orders chain and its emitter, built once per run and shared by the milestone rules."""
     orders = book.get("Orders")
     assert orders is not None  # guaranteed by `needs`
-    return Chain.of(orders)
+    built = ctx.shared.get("milestone-chain")
+    if built is None or built.sheet is not orders:
+        built = ctx.shared["milestone-chain"] = _Emitter(Chain.of(orders))
+    assert isinstance(built, _Emitter)
+    return built
 
 
 @rule("milestone-overdue", "milestone-due-soon", needs=("Orders",))
 def late_or_due_soon(book: Book, ctx: Context) -> Iterator[Finding]:
     """Planned milestones without an actual: passed (overdue) or within Due Soon Days."""
-    c = _orders(book)
-    emit = _Emitter(c)
+    emit = _orders(book, ctx)
+    c = emit.chain
     today = np.datetime64(ctx.today, "D")
     horizon = today + np.timedelta64(book.settings.due_soon_days, "D")
     waiting = c.waiting
-    overdue = waiting & (c.plan < today)
-    pos, col = np.nonzero(overdue)
-    plan = c.plan[pos, col]
-    ago = _day_counts(np.full(len(plan), today), plan)
-    for i, j, planned, n in zip(pos.tolist(), col.tolist(), _iso(plan), ago, strict=True):
-        key = milestone_key(MILESTONES[j], "plan")
-        yield emit.at("milestone-overdue", i, key, planned, m=MILESTONES[j], plan=planned, n=n)
+    yield from emit.each("milestone-overdue", waiting & (c.plan < today), "plan", since=today)
     yield from emit.each("milestone-due-soon", waiting & (c.plan >= today) & (c.plan <= horizon), "plan")
 
 
 @rule("milestone-done-late", "milestone-actual-future", needs=("Orders",))
 def done_late_or_future(book: Book, ctx: Context) -> Iterator[Finding]:
     """Actuals after their plan (history, for every live order) or after today (impossible)."""
-    c = _orders(book)
-    emit = _Emitter(c)
+    emit = _orders(book, ctx)
+    c = emit.chain
     live = c.live[:, None]
     late = live & c.has_actual & c.has_plan & (c.actual > c.plan)
     yield from emit.each("milestone-done-late", late, "actual")
@@ -115,8 +119,8 @@ def _out_of_sequence(
 @rule("milestone-out-of-sequence", "milestone-plan-out-of-sequence", needs=("Orders",))
 def out_of_sequence(book: Book, ctx: Context) -> Iterator[Finding]:
     """Sequence pairs (A <= B) broken by the actuals, or by the plans; points at B."""
-    c = _orders(book)
-    emit = _Emitter(c)
+    emit = _orders(book, ctx)
+    c = emit.chain
     for a, b, positions, a_dates, b_dates in _out_of_sequence(c, c.actual, c.has_actual):
         key = milestone_key(b, "actual")
         for pos, da, db in zip(positions, a_dates, b_dates, strict=True):
@@ -130,8 +134,8 @@ def out_of_sequence(book: Book, ctx: Context) -> Iterator[Finding]:
 @rule("milestone-plan-missing", "milestone-actual-missing", needs=("Orders",))
 def missing_dates(book: Book, ctx: Context) -> Iterator[Finding]:
     """Status has reached a stage with no plan, or passed it with no actual (Closed: every actual)."""
-    c = _orders(book)
-    emit = _Emitter(c)
+    emit = _orders(book, ctx)
+    c = emit.chain
     no_plan = np.isnat(c.plan) & ~c.plan_unknown & c.applies
     yield from emit.each("milestone-plan-missing", c.open_orders & c.reached & no_plan, "plan")
     yield from emit.each("milestone-actual-missing", c.live[:, None] & c.past & c.actual_blank, "actual")

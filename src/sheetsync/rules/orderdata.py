@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,8 @@ import pandas as pd
 
 from sheetsync.book import Book, SheetData
 from sheetsync.contract.codelists import LC_PAYMENT_TERMS, ZERO_DECIMAL_CURRENCIES
-from sheetsync.findings import Finding, finding
+from sheetsync.findings import Finding
+from sheetsync.rules.emit import findings_for
 
 CANCELLED = "Cancelled"
 SHIPPED_STATUSES = frozenset({"Shipped", "Closed"})
@@ -78,7 +79,9 @@ def _build_index(book: Book) -> OrderIndex:
     for i, name in enumerate(names[1:], start=1):
         child_codes = codes[bounds[i] : bounds[i + 1]]
         keys = np.where(child_codes >= 0, key_of_code[child_codes], -1)
-        keep = ~((keys >= 0) & cancelled[np.maximum(keys, 0)])
+        linked = keys >= 0
+        keep = np.ones(len(keys), dtype=bool)
+        keep[linked] = ~cancelled[keys[linked]]
         children[name] = frames[i].loc[keep].assign(key=keys[keep])
     live = orders.loc[~cancelled]
     return OrderIndex(orders, live, live.loc[live["payment_terms"].isin(LC_PAYMENT_TERMS)], children)
@@ -174,7 +177,7 @@ Field = pd.Series | Sequence[object] | str
 
 def at_rows(
     code: str, sd: SheetData, hit: pd.DataFrame, key: str | None, value: Field | None = None, **fields: Field
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """One finding per row of `hit` on its `key` cell; `value` defaults to that cell's value.
 
     `value` and `fields` are Series aligned with `hit`, lists in its order, or one text for all.
@@ -188,16 +191,9 @@ def at_rows(
         return list(field)
 
     values = column(hit[key] if value is None and key else value)
-    filled = {name: column(field) for name, field in fields.items()}
-    header = sd.header(key) if key else None
-    ref = sd.columns.get(key) if key else None
-    order_nos = hit["order_no"].tolist()
-    letter = ref.letter if ref else None
-    for i, row in enumerate(hit.index.tolist()):
-        extra: dict[str, Any] = {name: found[i] for name, found in filled.items()}
-        cell = f"{letter}{row}" if letter else None
-        order, value_text = text(order_nos[i]), text(values[i])
-        yield finding(code, sd.name, int(row), header, cell, order=order, value=value_text, **extra)
+    filled: dict[str, Any] = {name: column(field) for name, field in fields.items()}
+    orders = [text(order_no) for order_no in hit["order_no"].tolist()]
+    return findings_for(code, sd, hit.index.tolist(), key, orders, [text(v) for v in values], **filled)
 
 
 def hits(frame: pd.DataFrame, mask: pd.Series | np.ndarray[Any, Any]) -> pd.DataFrame:

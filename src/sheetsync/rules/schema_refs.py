@@ -6,13 +6,15 @@ Vectorised: Python loops only over the failing rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sheetsync.book import Book, SheetData
-from sheetsync.findings import Finding, finding
+from sheetsync.findings import Finding
+from sheetsync.rules.emit import findings_for, order_nos
 from sheetsync.rules.engine import Context, rule
 
 CANCELLED = "Cancelled"
@@ -36,35 +38,46 @@ REFS: tuple[tuple[str, str, str], ...] = (
 def key_text(values: pd.Series) -> pd.Series:
     """Compare form of a key column: trimmed, casefolded text; numbers as `1`, not `1.0`.
 
-    Blank keys are null. Vectorised for text; numbers (the Line column) go one by one.
+    Blank keys are null. Vectorised; numbers other than whole ones below a million go one by one.
     """
     if pd.api.types.is_numeric_dtype(values):
-        return values.map(lambda v: f"{v:g}", na_action="ignore").astype(object)
-    text = values.str.strip().str.casefold()
+        return _number_text(values)
+    text = values.str.strip()
+    # casefold runs in Python per cell; on ASCII it equals lower, which Arrow runs natively.
+    text = text.str.lower() if text.str.isascii().all() else text.str.casefold()
     # object dtype: its `isin` hashes; the Arrow string `isin` is slow on large lists.
     return text.where(text.notna() & text.ne(""), None).astype(object)
 
 
-def sheet_keys(sheet: SheetData, columns: tuple[str, ...]) -> pd.Series:
+def _number_text(values: pd.Series) -> pd.Series:
+    """`f"{v:g}"` of each number, null for blanks; whole numbers below 1e6 (`:g` keeps 6 digits) in bulk."""
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    whole = (numbers == np.round(numbers)) & (np.abs(numbers) < 1e6) & ~((numbers == 0) & np.signbit(numbers))
+    text = np.full(len(numbers), None, dtype=object)
+    text[whole] = numbers[whole].astype(np.int64).astype(str)
+    rest = ~whole & ~np.isnan(numbers)
+    text[rest] = [f"{v:g}" for v in numbers[rest].tolist()]
+    return pd.Series(text, index=values.index, dtype=object)
+
+
+def column_keys(ctx: Context, sheet: SheetData, column: str) -> pd.Series:
+    """`key_text` of one column, worked out once per run: the three rules compare the same keys."""
+    name = f"key-text:{sheet.name}:{column}"
+    kept = ctx.shared.get(name)
+    if kept is None or kept[0] is not sheet.frame:
+        kept = ctx.shared[name] = (sheet.frame, key_text(sheet.frame[column]))
+    keys: pd.Series = kept[1]
+    return keys
+
+
+def sheet_keys(ctx: Context, sheet: SheetData, columns: tuple[str, ...]) -> pd.Series:
     """The key of every row (null when any part is blank), as one string per row."""
-    parts = [key_text(sheet.frame[c]) for c in columns]
+    parts = [column_keys(ctx, sheet, c) for c in columns]
     complete = pd.concat(parts, axis=1).notna().all(axis=1)
     joined = parts[0].fillna("")
     for part in parts[1:]:
         joined = joined + "\x1f" + part.fillna("")
     return joined.where(complete, None)
-
-
-def _order_of(sheet: SheetData, row: int) -> str | None:
-    if "order_no" not in sheet.frame:
-        return None
-    value = sheet.frame.at[row, "order_no"]
-    return value if isinstance(value, str) else None
-
-
-def _at(sheet: SheetData, code: str, row: int, key: str, value: object = None, **fields: Any) -> Finding:
-    return finding(code, sheet.name, row, sheet.header(key), sheet.cell(row, key),
-                   order=_order_of(sheet, row), value=value, **fields)  # fmt: skip
 
 
 @rule("schema-duplicate-key", needs=())
@@ -74,22 +87,14 @@ def duplicate_keys(book: Book, ctx: Context) -> Iterable[Finding]:
         sheet = book.get(name)
         if sheet is None:
             continue
-        key = sheet_keys(sheet, columns).dropna()
+        key = sheet_keys(ctx, sheet, columns).dropna()
         repeated = key.duplicated(keep="first")
         if not repeated.any():
             continue
         first_rows = pd.Series(key[~repeated].index, index=key[~repeated].to_numpy())
-        for index, value in key[repeated].items():
-            row = int(index)  # type: ignore[call-overload]
-            shown = sheet.frame.at[row, columns[-1]]
-            yield _at(
-                sheet,
-                "schema-duplicate-key",
-                row,
-                columns[-1],
-                _shown(shown),
-                first_row=int(first_rows[value]),
-            )
+        again = key[repeated]
+        yield from _bulk(sheet, "schema-duplicate-key", again.index.tolist(), columns[-1],
+                         first_row=first_rows.loc[again.to_numpy()].tolist())  # fmt: skip
 
 
 def _shown(value: object) -> object:
@@ -105,28 +110,31 @@ def unknown_refs(book: Book, ctx: Context) -> Iterable[Finding]:
         if sheet is None or referred is None or not sheet.has(column):
             continue
         if target not in known:
-            known[target] = pd.Index(sheet_keys(referred, KEYS[target][:1]).dropna().unique())
-        yield from _unknown(sheet, column, known[target])
+            known[target] = pd.Index(column_keys(ctx, referred, KEYS[target][0]).dropna().unique())
+        yield from _unknown(column_keys(ctx, sheet, column), sheet, column, known[target])
     documents = book.get("Documents")
     if documents is not None and documents.has("sheet"):
         tabs = pd.Index([tab.strip().casefold() for tab in book.sheet_names])
-        yield from _unknown(documents, "sheet", tabs)
+        yield from _unknown(key_text(documents.frame["sheet"]), documents, "sheet", tabs)
 
 
-def _unknown(sheet: SheetData, column: str, known: pd.Index) -> Iterator[Finding]:
-    keys = key_text(sheet.frame[column])
+def _unknown(keys: pd.Series, sheet: SheetData, column: str, known: pd.Index) -> list[Finding]:
     missing = keys.notna() & ~keys.isin(known)
-    for row in keys.index[missing]:
-        value = _shown(sheet.frame.at[row, column])
-        yield _at(sheet, "schema-unknown-ref", int(row), column, value)
+    return _bulk(sheet, "schema-unknown-ref", keys.index[missing].tolist(), column)
 
 
 @rule("schema-order-no-lines", needs=("Orders", "Lines"))
 def orders_without_lines(book: Book, ctx: Context) -> Iterable[Finding]:
     """A live (not Cancelled) order with no Lines rows."""
     orders = book.sheets["Orders"]
-    keys = key_text(orders.frame["order_no"])
-    with_lines = pd.Index(key_text(book.sheets["Lines"].frame["order_no"]).dropna().unique())
+    keys = column_keys(ctx, orders, "order_no")
+    with_lines = pd.Index(column_keys(ctx, book.sheets["Lines"], "order_no").dropna().unique())
     live = orders.frame["status"].ne(CANCELLED)
-    for row in keys.index[keys.notna() & live & ~keys.isin(with_lines)]:
-        yield _at(orders, "schema-order-no-lines", int(row), "order_no", orders.frame.at[row, "order_no"])
+    rows = keys.index[keys.notna() & live & ~keys.isin(with_lines)].tolist()
+    return _bulk(orders, "schema-order-no-lines", rows, "order_no")
+
+
+def _bulk(sheet: SheetData, code: str, rows: list[int], key: str, **fields: Any) -> list[Finding]:
+    """One finding per row on its `key` cell, showing the cell as typed (numbers as `12`)."""
+    shown = [_shown(value) for value in sheet.frame[key].reindex(rows).tolist()]
+    return findings_for(code, sheet, rows, key, order_nos(sheet, rows), shown, **fields)
