@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -11,9 +10,6 @@ from sheetsync.findings import FILE_ERRORS, FileError
 from sheetsync.io import highlights, owned_sheet
 from sheetsync.io.package import Package, SheetPart
 from sheetsync.io.safe_write import Snapshot, snapshot, write_safely
-
-_SI = re.compile(rb"<(?:[\w.-]+:)?si\b[^>]*>(.*?)</(?:[\w.-]+:)?si>", re.S)
-_SI_END = re.compile(rb"</(?:[\w.-]+:)?si>")
 
 
 def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
@@ -51,21 +47,12 @@ def clear_marks(package: Package, edit: ClearMarks) -> None:
 
 
 def _shared_strings(package: Package) -> Callable[[int], str]:
-    """Look up shared strings by index, reading the table only as far as needed."""
-    part = package.related("/sharedStrings")
-    chunks = iter(package.chunks(part)) if part else iter(())
-    items: list[bytes] = []
-    pending = b""
+    """Shared strings as text (empty past the table's end)."""
+    raw = package.shared_string()
 
     def lookup(index: int) -> str:
-        nonlocal pending
-        while len(items) <= index and (chunk := next(chunks, None)) is not None:
-            pending += chunk
-            ends = list(_SI_END.finditer(pending))
-            if ends:
-                items.extend(_SI.findall(pending, 0, ends[-1].end()))
-                pending = pending[ends[-1].end() :]
-        return owned_sheet.text_of(items[index]) if index < len(items) else ""
+        item = raw(index)
+        return owned_sheet.text_of(item) if item is not None else ""
 
     return lookup
 

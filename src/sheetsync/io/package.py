@@ -10,6 +10,7 @@ compression. The book is never loaded into openpyxl.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from sheetsync.io.parts import Parts, Stream
 
 CONTENT_TYPES = "[Content_Types].xml"
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+
+_SI = re.compile(rb"<(?:[\w.-]+:)?si\b[^>]*>(.*?)</(?:[\w.-]+:)?si>", re.S)
+_SI_END = re.compile(rb"</(?:[\w.-]+:)?si>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,24 @@ class Package(Parts):
             if tag.attrs.get("Type", "").endswith("/officeDocument"):
                 return wx.resolve("", tag.attrs["Target"])
         raise FileError("file-not-xlsx", "the package has no workbook part")
+
+    def shared_string(self) -> Callable[[int], bytes | None]:
+        """Raw `<si>` body by index, reading sharedStrings.xml only as far as asked (None past its end)."""
+        part = self.related("/sharedStrings")
+        chunks = iter(self.chunks(part)) if part else iter(())
+        items: list[bytes] = []
+        pending = b""
+
+        def lookup(index: int) -> bytes | None:
+            nonlocal pending
+            while len(items) <= index and (chunk := next(chunks, None)) is not None:
+                pending += chunk
+                if ends := list(_SI_END.finditer(pending)):
+                    items.extend(_SI.findall(pending, 0, ends[-1].end()))
+                    pending = pending[ends[-1].end() :]
+            return items[index] if index < len(items) else None
+
+        return lookup
 
     def related(self, kind: str) -> str | None:
         """The workbook's part of a relationship type ending in `kind` (`/styles`, `/sharedStrings`)."""

@@ -24,8 +24,6 @@ _CELL_R = re.compile(rb'(?:^|\s)r="([A-Z]+)(\d+)"')
 _CELL_T = re.compile(rb'(?:^|\s)t="(\w+)"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)\b")
 _SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
-_SI = re.compile(rb"<(?:[\w.-]+:)?si\b[^>]*>(.*?)</(?:[\w.-]+:)?si>", re.S)
-_SI_END = re.compile(rb"</(?:[\w.-]+:)?si>")
 
 
 class Unsure(Exception):
@@ -42,22 +40,14 @@ def _text(body: bytes, tags: bytes) -> str:
 
 
 def shared_strings(package: Package) -> Callable[[int], str]:
-    """Shared string by index, reading the table only as far as needed."""
-    part = package.related("/sharedStrings")
-    chunks = iter(package.chunks(part)) if part else iter(())
-    items: list[bytes] = []
-    pending = b""
+    """Shared string by index as calamine renders it; Unsure when it cannot be sure."""
+    raw = package.shared_string()
 
     def lookup(index: int) -> str:
-        nonlocal pending
-        while len(items) <= index and (chunk := next(chunks, None)) is not None:
-            pending += chunk
-            if ends := list(_SI_END.finditer(pending)):
-                items.extend(_SI.findall(pending, 0, ends[-1].end()))
-                pending = pending[ends[-1].end() :]
-        if index >= len(items):
+        item = raw(index)
+        if item is None:
             raise Unsure(f"shared string {index} missing")
-        return _text(items[index], b"t")
+        return _text(item, b"t")
 
     return lookup
 
