@@ -88,11 +88,14 @@ def remove_styles(styles: bytes) -> bytes:
     return remove_last_child(styles, p + b"fonts", _fill(BOLD_FONT, p))
 
 
+_CELL_ADDRESS = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+
+
 def areas(cells: tuple[str, ...]) -> list[str]:
     """A1 addresses as compact areas: runs of rows in one column become `B2:B9`."""
     rows: dict[str, set[int]] = {}
     for cell in cells:
-        found = re.fullmatch(r"([A-Z]{1,3})([1-9][0-9]*)", cell)
+        found = _CELL_ADDRESS.fullmatch(cell)
         if not found:
             raise ValueError(f"not a cell address: {cell!r}")
         rows.setdefault(found.group(1), set()).add(int(found.group(2)))
