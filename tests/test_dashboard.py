@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import zipfile
@@ -142,6 +143,8 @@ def test_libreoffice_prints_it_to_pdf(
     pdf = tmp_path / "monday.pdf"
     assert done.returncode == 0 and pdf.exists(), done.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm") is None and os.environ.get("SHEETSYNC_REQUIRE_ALL") == "1":
+        pytest.fail("pdftoppm (poppler-utils) is missing and SHEETSYNC_REQUIRE_ALL=1")
     if shutil.which("pdftoppm"):
         first_page = ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")]
         subprocess.run(first_page, check=True, timeout=60)
