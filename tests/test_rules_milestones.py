@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import helpers
 from helpers import TODAY, d, lc_order, line, order, rows_of, write_book
 from sheetsync.check import check_path
 
@@ -13,18 +14,9 @@ Row = tuple[str, str, int | None, str | None]
 
 def shipped_order(**overrides: Any) -> dict[str, Any]:
     """A clean order that left on 2026-11-01: every actual up to ETD, ETA still to come."""
-    base = order(
+    base = helpers.shipped_order(
         **{
             "Order No": "PO-2001",
-            "Status": "Shipped",
-            "Production End Plan": d("2026-10-20"),
-            "Production End Actual": d("2026-10-20"),
-            "Inspection Plan": d("2026-10-22"),
-            "Inspection Actual": d("2026-10-22"),
-            "Booking Confirmed Plan": d("2026-10-15"),
-            "Booking Confirmed Actual": d("2026-10-15"),
-            "Cargo Ready Plan": d("2026-10-25"),
-            "Cargo Ready Actual": d("2026-10-25"),
             "ETD Plan": d("2026-11-01"),
             "ETD Actual": d("2026-11-01"),
             "ETA Plan": d("2026-12-10"),

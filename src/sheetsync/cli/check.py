@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sheetsync.check import FileReport
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.cli.common import Format, TodayOption, parse_today
 from sheetsync.findings import Severity
 from sheetsync.io.isolate import check_paths, expand_paths
 from sheetsync.report import exit_status, summarise, to_json
@@ -29,12 +29,6 @@ class Show(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    xlsx = "xlsx"
 
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -25,3 +26,11 @@ def parse_today(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD.", param_hint="--today") from None
+
+
+class Format(StrEnum):
+    """Output of the reporting commands: text for people, json for scripts, xlsx for a workbook."""
+
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"

@@ -15,18 +15,12 @@ from rich.table import Table
 
 from sheetsync.book import Book
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.cli.common import Format, TodayOption, parse_today
 from sheetsync.dashboard import build_dashboard
 from sheetsync.findings import FileError
 from sheetsync.io.isolate import expand_paths
 from sheetsync.io.reader import read_book
 from sheetsync.kpi import RATIOS, GroupBy, KpiReport, Metric, compute_kpis
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    xlsx = "xlsx"
 
 
 class By(StrEnum):
