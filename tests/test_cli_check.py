@@ -6,10 +6,12 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from helpers import line, order, write_book
+from sheetsync import excel_limits, report_xlsx
 from sheetsync.cli import app
 
 runner = CliRunner()
@@ -141,3 +143,45 @@ def test_usage_errors_exit_two(tmp_path: Path) -> None:
     out = runner.invoke(app, ["check", str(book), "--format", "xlsx", "--out", str(book)])
     assert out.exit_code == 2
     assert "never writes" in out.output
+
+
+def test_xlsx_report_stops_at_excels_limits_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel holds 1,048,576 rows and 65,530 links per sheet; shrunk here to 4 rows and 1 link."""
+    monkeypatch.setattr(excel_limits, "MAX_ROWS", 4)
+    monkeypatch.setattr(report_xlsx, "MAX_ROWS", 4)
+    monkeypatch.setattr(report_xlsx, "MAX_HYPERLINKS", 1)
+    bad = order(**{"Deposit %": "thirty", "Incoterm": "DDU", "Buyer Country": "XX"})
+    book = write_book(tmp_path / "orders.xlsx", [bad], [line(**{"Amount": 5})])
+    out = tmp_path / "report.xlsx"
+    result = runner.invoke(app, ["check", str(book), "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    ws = load_workbook(out)["Findings"]
+    rows = [[c.value for c in row][2:] for row in ws.iter_rows(min_row=2)]
+    note = (
+        "2 more findings are not listed: an Excel sheet holds 4 rows. "
+        "`sheetsync check --format json` lists all."
+    )
+    assert rows == [
+        [
+            "calc-line-amount",
+            "Lines",
+            "J2",
+            "PO-1001",
+            "Amount",
+            "Should be USD 4,200.00; restore the formula.",
+            "5",
+        ],
+        [
+            "code-country",
+            "Orders",
+            "D2",
+            "PO-1001",
+            "Buyer Country",
+            "Use the ISO code (2 letters, e.g. CN).",
+            "XX",
+        ],
+        [None, None, None, None, None, note, None],
+    ]
+    assert (ws["E2"].hyperlink.location, ws["E3"].hyperlink) == ("'Lines'!J2", None)

@@ -13,7 +13,10 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from helpers import TODAY, line, order, write_book
+from sheetsync import excel_limits
+from sheetsync import mark as mark_module
 from sheetsync.cli import app
+from sheetsync.cli import mark as cli_mark
 from sheetsync.findings import FileError, finding
 from sheetsync.io import package as package_module
 from sheetsync.io.apply_edits import write_edits
@@ -205,3 +208,43 @@ def test_text_xml_cannot_hold_comes_back_exactly(tmp_path: Path) -> None:
     write_edits(book, mark(book, found), backup=False)
     rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Issues").to_python()
     assert rows[1][7] == value
+
+
+def test_past_excels_limits_the_issues_sheet_says_what_it_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel holds 1,048,576 rows and 65,530 links per sheet; shrunk here to 3 rows and 1 link."""
+    monkeypatch.setattr(excel_limits, "MAX_ROWS", 3)
+    monkeypatch.setattr(mark_module, "MAX_ROWS", 3)
+    monkeypatch.setattr(mark_module, "MAX_HYPERLINKS", 1)
+    monkeypatch.setattr(cli_mark, "MAX_HYPERLINKS", 1)
+    book = bad_book(tmp_path)
+    output = invoke("mark", str(book), "--today", TODAY.isoformat())
+    assert "1 findings in the Issues sheet; 3 cells highlighted on 2 sheets" in output
+    assert "2 more findings did not fit (Excel's row limit)." in output
+    assert "Cell links go on the first 1 rows" in output
+    note = (
+        "2 more findings are not listed: an Excel sheet holds 3 rows. "
+        "`sheetsync check --format json` lists all."
+    )
+    assert issues_of(book)[1:] == [
+        ("error", "calc-line-amount", "Lines", "J3", "PO-1002", "Amount",
+         "Should be USD 4,200.00; restore the formula.", "5"),
+        ("info", None, None, None, None, None, note, None),
+    ]  # fmt: skip
+    ws = openpyxl.load_workbook(book)["Issues"]
+    assert ws["D2"].hyperlink.location == "'Lines'!J3"
+    assert ws["D3"].hyperlink is None
+    assert marked_cells(book)["Orders"] == "D3 G3"  # highlights are not capped
+
+
+def test_only_the_first_links_fit_when_there_are_more_than_excel_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mark_module, "MAX_HYPERLINKS", 2)
+    book = bad_book(tmp_path)
+    invoke("mark", str(book), "--today", TODAY.isoformat())
+    ws = openpyxl.load_workbook(book)["Issues"]
+    links = [ws[f"D{r}"].hyperlink for r in (2, 3, 4)]
+    assert [link.location if link else None for link in links] == ["'Lines'!J3", "'Orders'!D3", None]
+    assert [ws[f"D{r}"].value for r in (2, 3, 4)] == ["J3", "D3", "G3"]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sheetsync.book import column_letter
 from sheetsync.edits import OwnedColumn, ReplaceSheet
 from sheetsync.io import owned_sheet
+from sheetsync.io.xml_text import escape_attr
 
 TRICKY = st.text(
     alphabet=st.sampled_from(list("ab =+-@&<>\"' \t\n\u00a0\u2003\x0b\x1f_x0041é中\ufffe")), max_size=12
@@ -58,3 +59,21 @@ def test_long_text_is_cut_to_excels_limit_and_spaces_are_kept() -> None:
     assert f"<t>{'x' * 32767}</t>" in rows
     assert '<t xml:space="preserve"> lead</t>' in rows
     assert "<t>&lt;b&gt;</t>" in rows
+
+
+LINK_TARGETS = st.text(alphabet=st.sampled_from(list("ab'!&<>\"\t\n_x0041é")), max_size=10)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.tuples(st.integers(0, 30), st.integers(0, 3)), LINK_TARGETS, max_size=12))
+def test_hyperlinks_are_sorted_by_row_then_column_and_escaped(links: dict[tuple[int, int], str]) -> None:
+    columns = tuple(OwnedColumn(f"C{i}", 10) for i in range(4))
+    edit = ReplaceSheet("Issues", columns, tuple(("x", None, None, None) for _ in range(31)), links)
+    xml = owned_sheet.render(edit, header_xf=3, link_xf=5).decode("utf-8")
+    expected = "".join(
+        f'<hyperlink ref="{column_letter(i)}{n + 2}" location="{escape_attr(target)}"/>'
+        for (n, i), target in sorted(links.items())
+    )
+    shown = xml.split("<hyperlinks>", 1)[1].split("</hyperlinks>", 1)[0] if links else ""
+    assert shown == expected
+    assert ("<hyperlinks>" in xml) == bool(links)

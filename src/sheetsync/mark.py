@@ -14,7 +14,8 @@ from pathlib import Path
 
 from sheetsync.contract import ISSUES_SHEET
 from sheetsync.edits import ClearMarks, Edit, Highlight, OwnedColumn, ReplaceSheet
-from sheetsync.findings import Finding
+from sheetsync.excel_limits import MAX_HYPERLINKS, MAX_ROWS, rows_listed
+from sheetsync.findings import Finding, Severity
 from sheetsync.io.apply_edits import write_edits
 from sheetsync.io.package import Package
 from sheetsync.io.safe_write import snapshot
@@ -48,33 +49,63 @@ def sheet_names(book_path: Path) -> list[str]:
         package.close()
 
 
-def _tab(names: Sequence[str], sheet: str) -> str | None:
-    """The tab a finding's sheet names, compared as Excel does (case-insensitively)."""
-    return next((n for n in names if n.casefold() == sheet.casefold() != ISSUES_SHEET.casefold()), None)
+class _Tabs:
+    """The tab a finding's sheet names, compared as Excel does (case-insensitively), once per name."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = names
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, sheet: str) -> str | None:
+        if sheet not in self.known:
+            wanted = sheet.casefold()
+            self.known[sheet] = next(
+                (n for n in self.names if n.casefold() == wanted != ISSUES_SHEET.casefold()), None
+            )
+        return self.known[sheet]
 
 
-def issues_sheet(findings: Iterable[Finding], names: Sequence[str]) -> ReplaceSheet:
-    """One row per finding, by severity, then sheet and row; Cell links to the cell."""
+def _ordered(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings by severity, then sheet, row, cell and code (`Finding.sort_key`, built inline)."""
+    rank = {severity: severity.rank for severity in Severity}
+    return sorted(findings, key=lambda f: (rank[f.severity], f.sheet, f.row or 0, f.cell or "", f.code))
+
+
+def marks(findings: Iterable[Finding], names: Sequence[str]) -> tuple[ReplaceSheet, list[Highlight]]:
+    """The Issues sheet and the highlights for `findings` on a book with tabs `names`.
+
+    Issues: one row per finding, by severity, then sheet and row; Cell links to the cell — the
+    first 65,530 of them, Excel's limit of links per sheet (errors come first). Past Excel's
+    1,048,576 rows a last row says how many findings were left out. Highlights: one per user
+    sheet, marking every cell a finding points at (all of them).
+    """
+    tab_of = _Tabs(names)
+    ordered = _ordered(findings)
+    room = rows_listed(len(ordered))
     rows: list[tuple[str | float | None, ...]] = []
     links: dict[tuple[int, int], str] = {}
-    for n, f in enumerate(sorted(findings, key=Finding.sort_key)):
-        tab = _tab(names, f.sheet)
+    cells: dict[str, dict[str, None]] = {}  # tab -> its marked cells, in order, once each
+    severity = {s: s.value for s in Severity}  # plain text, not the enum
+    for n, f in enumerate(ordered):
+        tab = tab_of(f.sheet)
         cell = f.cell if f.cell and _A1.fullmatch(f.cell) else None
-        shown = cell or (f"row {f.row}" if f.row else None)
-        if tab and (cell or f.row):
+        if tab and cell:
+            cells.setdefault(tab, {})[cell] = None
+        if n >= room:
+            continue
+        if tab and (cell or f.row) and len(links) < MAX_HYPERLINKS:
             links[(n, CELL_COLUMN)] = location(tab, cell or f"A{f.row}")
-        rows.append((f.severity.value, f.code, f.sheet, shown, f.order, f.column, f.message, f.value))
-    return ReplaceSheet(ISSUES_SHEET, ISSUES_COLUMNS, tuple(rows), links)
-
-
-def highlights(findings: Iterable[Finding], names: Sequence[str]) -> list[Highlight]:
-    """One highlight per user sheet, marking every cell a finding points at."""
-    cells: dict[str, set[str]] = {}
-    for f in findings:
-        tab = _tab(names, f.sheet)
-        if tab and f.cell and _A1.fullmatch(f.cell):
-            cells.setdefault(tab, set()).add(f.cell)
-    return [Highlight(tab, tuple(sorted(cells[tab]))) for tab in names if tab in cells]
+        shown = cell or (f"row {f.row}" if f.row else None)
+        rows.append((severity[f.severity], f.code, f.sheet, shown, f.order, f.column, f.message, f.value))
+    if len(ordered) > room:
+        note = (
+            f"{len(ordered) - room:,} more findings are not listed: an Excel sheet holds {MAX_ROWS:,} rows."
+        )
+        rows.append(
+            ("info", None, None, None, None, None, f"{note} `sheetsync check --format json` lists all.", None)
+        )
+    issues = ReplaceSheet(ISSUES_SHEET, ISSUES_COLUMNS, tuple(rows), links)
+    return issues, [Highlight(tab, tuple(cells[tab])) for tab in names if tab in cells]
 
 
 def clear(book_path: Path) -> list[Edit]:
@@ -84,15 +115,17 @@ def clear(book_path: Path) -> list[Edit]:
 
 def mark(book_path: Path, findings: Sequence[Finding]) -> list[Edit]:
     """Write findings back: clear the previous marks, then the Issues sheet and highlights."""
-    names = sheet_names(book_path)
-    return [*clear(book_path), issues_sheet(findings, names), *highlights(findings, names)]
+    issues, marked = marks(findings, sheet_names(book_path))
+    return [*clear(book_path), issues, *marked]
 
 
 @dataclass(frozen=True, slots=True)
 class Marked:
-    """What `mark_file` wrote: findings listed, cells highlighted on how many sheets, the backup."""
+    """What `mark_file` wrote: findings (listed, linked), cells highlighted on how many sheets, the backup."""
 
     findings: int
+    listed: int
+    linked: int
     cells: int
     sheets: int
     backup: Path | None
@@ -114,5 +147,13 @@ def mark_file(
         raise report.error
     edits = mark(book, report.findings)
     kept = write_edits(book, edits, out, read_as, backup)
-    marks = [e for e in edits if isinstance(e, Highlight)]
-    return Marked(len(report.findings), sum(len(e.cells) for e in marks), len(marks), kept)
+    issues = next(e for e in edits if isinstance(e, ReplaceSheet))
+    highlighted = [e for e in edits if isinstance(e, Highlight)]
+    return Marked(
+        findings=len(report.findings),
+        listed=rows_listed(len(report.findings)),
+        linked=len(issues.links),
+        cells=sum(len(e.cells) for e in highlighted),
+        sheets=len(highlighted),
+        backup=kept,
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 import xlsxwriter
 
 from sheetsync.check import FileReport
+from sheetsync.excel_limits import MAX_HYPERLINKS, MAX_ROWS, rows_listed
 from sheetsync.report import summarise
 
 FINDING_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -59,9 +60,13 @@ def _findings_sheet(wb: xlsxwriter.Workbook, reports: Sequence[FileReport], out:
     for j, (title, width) in enumerate(FINDING_COLUMNS):
         ws.write_string(0, j, title, bold)
         ws.set_column(j, j, width)
-    row = 0
+    row = links = 0
+    total = sum(len(r.findings) for r in reports)
+    room = rows_listed(total)
     for report in reports:
         for f in report.findings:
+            if row == room:
+                break
             row += 1
             values = (
                 str(report.path),
@@ -76,8 +81,13 @@ def _findings_sheet(wb: xlsxwriter.Workbook, reports: Sequence[FileReport], out:
             )
             for j, value in enumerate(values):
                 ws.write_string(row, j, value)
-            if f.cell:
+            if f.cell and links < MAX_HYPERLINKS:  # past Excel's limit the Cell column stays text
+                links += 1
                 ws.write_url(row, 4, _link(report.path, out, f.sheet, f.cell), link, f.cell)
+    if total > room:
+        row += 1
+        ws.write_string(row, 7, f"{total - room:,} more findings are not listed: an Excel sheet holds "
+                        f"{MAX_ROWS:,} rows. `sheetsync check --format json` lists all.")  # fmt: skip
     last = max(row, 1)
     ws.autofilter(0, 0, last, len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(1, 0)

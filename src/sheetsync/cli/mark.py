@@ -12,6 +12,7 @@ from rich.markup import escape
 from sheetsync.cli.app import app
 from sheetsync.cli.common import TodayOption, parse_today
 from sheetsync.edits import Edit
+from sheetsync.excel_limits import MAX_HYPERLINKS
 from sheetsync.findings import FileError
 from sheetsync.io.apply_edits import write_edits
 from sheetsync.mark import clear as clear_edits
@@ -56,10 +57,18 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
         done = mark_file(book, judged, out, backup=not no_backup)
     except FileError as error:
         _fail(error)
-    Console(highlight=False).print(
-        f"{done.findings} findings in the Issues sheet; {done.cells} cells highlighted on "
+    console = Console(highlight=False)
+    console.print(
+        f"{done.listed:,} findings in the Issues sheet; {done.cells:,} cells highlighted on "
         f"{done.sheets} sheets. {_written(book, out, done.backup)}."
     )
+    if done.listed < done.findings:
+        console.print(f"{done.findings - done.listed:,} more findings did not fit (Excel's row limit).")
+    if done.linked == MAX_HYPERLINKS:
+        console.print(
+            f"Cell links go on the first {MAX_HYPERLINKS:,} rows, Excel's limit per sheet; "
+            "the Cell column names the rest."
+        )
 
 
 @app.command()

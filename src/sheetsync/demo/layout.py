@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape, unescape
 
-MAX_ROW = 1_048_576
+from sheetsync.excel_limits import MAX_ROWS
+
 _SHEET = re.compile(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"')
 _REL = re.compile(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
 _REL_TARGET = re.compile(r'<Relationship [^>]*?Target="([^"]+)"')
@@ -44,7 +45,7 @@ def _table_part(zf: zipfile.ZipFile, sheet_part: str) -> str | None:
 
 
 def _shift_range(text: str, by: int) -> str:
-    return _A1.sub(lambda m: f"{m.group(1)}{min(int(m.group(2)) + by, MAX_ROW)}", text)
+    return _A1.sub(lambda m: f"{m.group(1)}{min(int(m.group(2)) + by, MAX_ROWS)}", text)
 
 
 def _shift(xml: str, by: int) -> str:

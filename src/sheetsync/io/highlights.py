@@ -14,6 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sheetsync.book import column_index, column_letter
 from sheetsync.io.xml_text import (
     append_child,
     count_children,
@@ -88,27 +93,39 @@ def remove_styles(styles: bytes) -> bytes:
     return remove_last_child(styles, p + b"fonts", _fill(BOLD_FONT, p))
 
 
-_CELL_ADDRESS = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+_CELL_ADDRESS = r"^(?P<column>[A-Z]{1,3})(?P<row>[1-9][0-9]{0,6})$"
+_ROW_BITS = 21  # Excel rows stop at 1,048,576 < 2**21
 
 
 def areas(cells: tuple[str, ...]) -> list[str]:
-    """A1 addresses as compact areas: runs of rows in one column become `B2:B9`."""
-    rows: dict[str, set[int]] = {}
-    for cell in cells:
-        found = _CELL_ADDRESS.fullmatch(cell)
-        if not found:
-            raise ValueError(f"not a cell address: {cell!r}")
-        rows.setdefault(found.group(1), set()).add(int(found.group(2)))
-    out: list[str] = []
-    for column in sorted(rows, key=lambda c: (len(c), c)):
-        ordered = sorted(rows[column])
-        first = previous = ordered[0]
-        for row in [*ordered[1:], 0]:
-            if row != previous + 1:
-                out.append(f"{column}{first}" + (f":{column}{previous}" if previous > first else ""))
-                first = row
-            previous = row
-    return out
+    """A1 addresses as compact areas: runs of rows in one column become `B2:B9`.
+
+    Columns in sheet order, rows ascending, each cell once. Vectorised (a marked sheet can
+    have 300,000 cells): each cell becomes the number column * 2**21 + row, so a run of rows
+    is a run of consecutive numbers.
+    """
+    if not cells:
+        return []
+    parts = pc.extract_regex(pa.array(cells, type=pa.string()), _CELL_ADDRESS)
+    if parts.null_count:
+        bad = cells[pc.index(pc.is_null(parts), True).as_py()]
+        raise ValueError(f"not a cell address: {bad!r}")
+    letters = pc.dictionary_encode(parts.field(0))
+    index = np.array([column_index(str(c)) for c in letters.dictionary.to_pylist()], dtype=np.int64)
+    rows = pc.cast(parts.field(1), pa.int64()).to_numpy()
+    keys = np.unique((index[letters.indices.to_numpy()] << _ROW_BITS) | rows)
+    breaks = np.flatnonzero(np.diff(keys) != 1)
+    first = keys[np.concatenate(([0], breaks + 1))]
+    last = keys[np.concatenate((breaks, [len(keys) - 1]))]
+    mask = (1 << _ROW_BITS) - 1
+    names = pa.array([column_letter(i) for i in range(int(keys[-1] >> _ROW_BITS) + 1)], type=pa.string())
+    column = names.take(pa.array(first >> _ROW_BITS))
+    start = pa.array(first & mask).cast(pa.string())
+    end = pa.array(last & mask).cast(pa.string())
+    single = pa.array(first == last)
+    joined = pc.binary_join_element_wise(column, start, ":", column, end, "")
+    found: list[str] = pc.if_else(single, pc.binary_join_element_wise(column, start, ""), joined).to_pylist()
+    return found
 
 
 def sqref(cells: tuple[str, ...]) -> str:

@@ -18,17 +18,20 @@ import pyarrow.compute as pc
 
 from sheetsync.book import column_letter
 from sheetsync.edits import ReplaceSheet
+from sheetsync.excel_limits import MAX_CELL_TEXT
 from sheetsync.io.xml_text import escape_attr, escape_text
 
 NS = (
     'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 )
-MAX_CELL_TEXT = 32767  # Excel's limit per cell
 
 
 _NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
-_NEEDS_ESCAPE_RE2 = r"[&<>\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_"
+# The same sets in RE2 syntax, for Arrow: what `escape_text` / `xml_text.escape_attr` change.
+_ILLEGAL_RE2 = r"\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{fffe}\x{ffff}"
+_NEEDS_ESCAPE_RE2 = rf"[&<>{_ILLEGAL_RE2}]|_x[0-9A-Fa-f]{{4}}_"
+_ATTR_SPECIAL_RE2 = rf'[&<>"\n\r\t{_ILLEGAL_RE2}]|_x[0-9A-Fa-f]{{4}}_'
 ROWS_PER_CHUNK = 2000
 
 
@@ -49,19 +52,31 @@ def _cell(ref: str, value: str | float | None, style: str) -> str:
     return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
 
 
-def _rows(edit: ReplaceSheet, header_xf: int, link_xf: int) -> Iterator[str]:
-    """Each <row>, header first; only the link cells carry a style besides the header."""
-    letters = [column_letter(i) for i in range(len(edit.columns))]
-    header = f' s="{header_xf}"'
-    titles = "".join(_cell(f"{letters[i]}1", c.header, header) for i, c in enumerate(edit.columns))
-    yield f'<row r="1">{titles}</row>'
-    if edit.rows:
-        yield from _data_rows(edit, letters, f' s="{link_xf}"').to_pylist()
+def _header_row(edit: ReplaceSheet, header_xf: int) -> str:
+    style = f' s="{header_xf}"'
+    return (
+        '<row r="1">'
+        + "".join(_cell(f"{column_letter(i)}1", c.header, style) for i, c in enumerate(edit.columns))
+        + "</row>"
+    )
 
 
-def _data_rows(edit: ReplaceSheet, letters: list[str], link: str) -> pa.Array:
+def _chunks(xml: pa.Array, per_chunk: int) -> Iterator[bytes]:
+    """The concatenated text of an Arrow string array, `per_chunk` items at a time, no per-item Python."""
+    if xml.null_count:
+        raise ValueError("rendered XML has a null item")
+    offsets = np.frombuffer(xml.buffers()[1], dtype=np.int32)[xml.offset : xml.offset + len(xml) + 1]
+    data = xml.buffers()[2]
+    for start in range(0, len(xml), per_chunk):
+        end = min(start + per_chunk, len(xml))
+        if offsets[end] > offsets[start]:
+            yield data[offsets[start] : offsets[end]].to_pybytes()
+
+
+def _data_rows(edit: ReplaceSheet, link: str) -> pa.Array:
     """The data rows' XML, built column by column in Arrow (an Issues sheet can have 400,000 rows)."""
     count = len(edit.rows)
+    letters = [column_letter(i) for i in range(len(edit.columns))]
     numbers = pa.array(range(2, count + 2), type=pa.int64()).cast(pa.string())
     linked: dict[int, list[int]] = {}
     for n, i in edit.links:
@@ -143,20 +158,33 @@ def render_chunks(edit: ReplaceSheet, header_xf: int, link_xf: int) -> Iterator[
         f'<sheetPr><tabColor rgb="FFC0504D"/></sheetPr><dimension ref="A1:{last}"/>{_views(edit)}'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
     ).encode()
-    rows = _rows(edit, header_xf, link_xf)
-    while chunk := "".join(itertools.islice(rows, ROWS_PER_CHUNK)):
-        yield chunk.encode("utf-8")
-    links = "".join(
-        f'<hyperlink ref="{column_letter(i)}{n + 2}" location="{escape_attr(target)}"/>'
-        for (n, i), target in sorted(edit.links.items())
-    )
-    yield (
-        "</sheetData>"
-        + (f'<autoFilter ref="A1:{last}"/>' if edit.autofilter else "")
-        + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
-        + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        + "</worksheet>"
-    ).encode("utf-8")
+    yield _header_row(edit, header_xf).encode()
+    if edit.rows:
+        yield from _chunks(_data_rows(edit, f' s="{link_xf}"'), ROWS_PER_CHUNK)
+    yield b"</sheetData>" + (f'<autoFilter ref="A1:{last}"/>'.encode() if edit.autofilter else b"")
+    if edit.links:
+        yield b"<hyperlinks>"
+        yield from _chunks(_hyperlinks(edit), ROWS_PER_CHUNK)
+        yield b"</hyperlinks>"
+    yield b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    yield b"</worksheet>"
+
+
+def _hyperlinks(edit: ReplaceSheet) -> pa.Array:
+    """One `<hyperlink>` per link, by row then column, built in Arrow (an Issues sheet has 100,000s)."""
+    count = len(edit.links)
+    keys = np.fromiter(itertools.chain.from_iterable(edit.links), dtype=np.int64, count=2 * count)
+    rows, columns = keys[0::2], keys[1::2]
+    order = np.lexsort((columns, rows))
+    targets = pa.array(list(edit.links.values()), type=pa.string()).take(pa.array(order))
+    special = pc.fill_null(pc.match_substring_regex(targets, _ATTR_SPECIAL_RE2), False)
+    if pc.any(special).as_py():
+        pairs = zip(targets.to_pylist(), special.to_pylist(), strict=True)
+        targets = pa.array([escape_attr(t) if s else t for t, s in pairs], type=pa.string())
+    letters = pa.array([column_letter(i) for i in range(len(edit.columns))], type=pa.string())
+    column = letters.take(pa.array(columns[order]))
+    row = pa.array(rows[order] + 2).cast(pa.string())
+    return pc.binary_join_element_wise('<hyperlink ref="', column, row, '" location="', targets, '"/>', "")
 
 
 def render(edit: ReplaceSheet, header_xf: int, link_xf: int) -> bytes:

@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from sheetsync.findings import FileError
-from sheetsync.io.raw_zip import copy_member
+from sheetsync.io.raw_zip import Deflated, copy_member, deflate, write_deflated
 
 CHUNK = 1 << 20
 _CLOSE_SHEET_DATA = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
+_OVERLAP = 64  # longer than any `</prefix:sheetData>` a real book writes
 Stream = Callable[[], Iterable[bytes]]
+
+
+def _last_close(data: bytes) -> int:
+    """Where the last `</sheetData>` (any namespace prefix) starts in `data`, or -1."""
+    at = data.rfind(b"sheetData>")
+    while at >= 0:
+        closing = list(_CLOSE_SHEET_DATA.finditer(data, max(at - _OVERLAP, 0), at + 10))
+        if closing:
+            return closing[-1].start()
+        at = data.rfind(b"sheetData>", 0, at)
+    return -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +48,7 @@ class Parts:
     """Zip members by name; `save` writes them all, in the original order, new ones last."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -57,13 +72,14 @@ class Parts:
             return data
         return b"".join(self.chunks(name))
 
-    def chunks(self, name: str) -> Iterable[bytes]:
-        """The part's bytes, streamed (as it will be saved)."""
+    def chunks(self, name: str, source: zipfile.ZipFile | None = None) -> Iterable[bytes]:
+        """The part's bytes, streamed (as it will be saved); `source`: another handle on the book."""
+        source = source or self.zip
         data = self.changed.get(name)
         if isinstance(data, bytes):
             yield data
         elif isinstance(data, Patch):
-            with self.zip.open(name) as part:
+            with source.open(name) as part:
                 left = data.offset
                 while left > 0 and (chunk := part.read(min(left, CHUNK))):
                     left -= len(chunk)
@@ -72,7 +88,7 @@ class Parts:
         elif data is not None:
             yield from data()
         else:
-            with self.zip.open(name) as part:
+            with source.open(name) as part:
                 yield from iter(lambda: part.read(CHUNK), b"")
 
     def head(self, name: str, size: int = 1 << 16) -> bytes:
@@ -94,19 +110,25 @@ class Parts:
         return False
 
     def sheet_tail(self, name: str) -> tuple[int, bytes]:
-        """(offset, bytes) of a worksheet from its closing </sheetData> on; (0, all) when none."""
+        """(offset, bytes) of a worksheet from its closing </sheetData> on; (0, all) when none.
+
+        Streams the part once, looking only for the last `sheetData>` of each chunk (a plain
+        byte search): a 250 MB sheet costs its inflation and little more.
+        """
         if name in self.tails:
             return self.tails[name]
-        offset, kept, start = -1, b"", 0  # `start`: offset of kept[0] in the part
+        found, tail = -1, bytearray()  # part offset of the last </sheetData> so far; the part from it
+        window, seen = b"", 0  # the bytes just before this chunk (a tag cut in two); bytes before it
         for chunk in self.chunks(name):
-            kept += chunk
-            matches = list(_CLOSE_SHEET_DATA.finditer(kept, 1 if offset >= 0 else 0))
-            if matches:
-                found = matches[-1]
-                start, kept, offset = start + found.start(), kept[found.start() :], start + found.start()
-            elif offset < 0 and len(kept) > 64:
-                start, kept = start + len(kept) - 64, kept[-64:]
-        self.tails[name] = (offset, kept) if offset >= 0 else (0, self.read(name))
+            data = window + chunk
+            start = seen - len(window)
+            hit = _last_close(data)
+            if hit >= 0 and start + hit > found:
+                found, tail = start + hit, bytearray(data[hit:])
+            elif found >= 0:
+                tail += chunk
+            window, seen = data[-_OVERLAP:], seen + len(chunk)
+        self.tails[name] = (found, bytes(tail)) if found >= 0 else (0, self.read(name))
         return self.tails[name]
 
     def write(self, name: str, data: bytes) -> None:
@@ -143,30 +165,53 @@ class Parts:
         self.removed.add(name)
 
     def save(self, out: IO[bytes]) -> None:
-        """Write the package: unchanged members copied raw, changed ones compressed anew."""
+        """Write the package: unchanged members copied raw, changed ones compressed anew.
+
+        Big changed parts (a marked sheet, the Issues sheet) are deflated on worker threads
+        while the members are written in their original order: zlib and Arrow let go of the
+        interpreter, so on two cores the marked sheet compresses while the Issues sheet renders.
+        """
+        big = [name for name, data in self.changed.items() if not isinstance(data, bytes)]
+        with ThreadPoolExecutor(max_workers=max(1, min(len(big), 2))) as pool:
+            ready = {name: pool.submit(self._deflate, name) for name in big}
+            try:
+                self._write_members(out, ready)
+            finally:
+                for future in ready.values():
+                    future.cancel()
+                for future in ready.values():
+                    if not future.cancelled() and future.exception() is None:
+                        future.result().data.close()
+
+    def _write_members(self, out: IO[bytes], ready: dict[str, Future[Deflated]]) -> None:
         with zipfile.ZipFile(out, "w") as target:
             for info in self.zip.infolist():
                 if info.filename in self.removed:
                     continue
-                if info.filename in self.changed:
-                    self._save_part(target, _like(info))
+                if info.filename in ready:
+                    write_deflated(target, _like(info), ready[info.filename].result())
+                elif info.filename in self.changed:
+                    target.writestr(_like(info), cast(bytes, self.changed[info.filename]))
                 else:
                     copy_member(self.zip, info, target)
             for name in [n for n in self.changed if n not in self.zip.NameToInfo]:
                 entry = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
                 entry.compress_type = zipfile.ZIP_DEFLATED
-                self._save_part(target, entry)
+                if name in ready:
+                    write_deflated(target, entry, ready[name].result())
+                else:
+                    target.writestr(entry, cast(bytes, self.changed[name]))
 
-    def _save_part(self, target: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-        data = self.changed[entry.filename]
-        if isinstance(data, bytes):
-            target.writestr(entry, data)
-            return
-        if not isinstance(data, Patch):  # a generated stream (the Issues sheet): speed over size
-            entry._compresslevel = 1  # type: ignore[attr-defined]
-        with target.open(entry, "w") as member:
-            for chunk in self.chunks(entry.filename):
-                member.write(chunk)
+    def _deflate(self, name: str) -> Deflated:
+        """A big changed part, deflated (on a worker thread, reading through its own handle).
+
+        A generated stream (the Issues sheet) favours speed over size (level 1); a user's
+        sheet keeps zlib's default level, as `ZipFile` writes it.
+        """
+        data = self.changed[name]
+        level = zlib.Z_DEFAULT_COMPRESSION if isinstance(data, Patch) else 1
+        with zipfile.ZipFile(self.path) as own:
+            return deflate(self.chunks(name, own), level)
 
 
 def _like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
