@@ -15,10 +15,12 @@ from typer.testing import CliRunner
 from helpers import TODAY, line, order, write_book
 from sheetsync import excel_limits
 from sheetsync import mark as mark_module
+from sheetsync.check import check_path
 from sheetsync.cli import app
 from sheetsync.cli import mark as cli_mark
 from sheetsync.findings import FileError, finding
 from sheetsync.io import package as package_module
+from sheetsync.io import parts as parts_module
 from sheetsync.io.apply_edits import write_edits
 from sheetsync.io.safe_write import snapshot
 from sheetsync.mark import ISSUES_HEADERS, mark
@@ -248,3 +250,20 @@ def test_only_the_first_links_fit_when_there_are_more_than_excel_allows(
     links = [ws[f"D{r}"].hyperlink for r in (2, 3, 4)]
     assert [link.location if link else None for link in links] == ["'Lines'!J3", "'Orders'!D3", None]
     assert [ws[f"D{r}"].value for r in (2, 3, 4)] == ["J3", "D3", "G3"]
+
+
+def test_a_disk_that_fills_while_a_part_is_compressed_leaves_the_book_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big parts are deflated on worker threads; their failure reaches the caller like any other."""
+    book = bad_book(tmp_path)
+    original = book.read_bytes()
+
+    def full(chunks: object, level: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(parts_module, "deflate", full)
+    with pytest.raises(FileError) as error:
+        write_edits(book, mark(book, check_path(book, TODAY).findings))
+    assert error.value.code == "file-disk-full"
+    assert book.read_bytes() == original and no_temp_files(tmp_path)

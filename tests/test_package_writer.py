@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import warnings
@@ -10,13 +11,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rich_book
 from helpers import TODAY
+from sheetsync.book import column_index, column_letter
 from sheetsync.check import check_path
 from sheetsync.findings import FileError
 from sheetsync.io.apply_edits import write_edits
-from sheetsync.io.highlights import add_highlight, add_styles, remove_highlights, remove_styles, sqref
+from sheetsync.io.highlights import add_highlight, add_styles, areas, remove_highlights, remove_styles, sqref
 from sheetsync.io.parts import CHUNK, Parts
 from sheetsync.mark import clear, mark
 
@@ -250,3 +254,28 @@ def test_sheet_tail_finds_the_end_of_sheet_data_across_chunks(tmp_path: Path, sh
         assert parts_of.read("sheet.xml") == body[: len(body) - len(tail)] + b"</sheetData><new/></worksheet>"
     finally:
         parts_of.close()
+
+
+CELLS = st.lists(
+    st.tuples(st.sampled_from([0, 1, 2, 25, 26, 701, 702, 16383]), st.integers(1, 40) | st.just(1_048_576)),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(CELLS)
+def test_areas_cover_exactly_the_cells_in_column_then_row_order(cells: list[tuple[int, int]]) -> None:
+    addresses = tuple(f"{column_letter(c)}{r}" for c, r in cells)
+    found = areas(addresses)
+    covered: list[tuple[int, int]] = []
+    for area in found:
+        first, _, last = area.partition(":")
+        column, start = re.fullmatch(r"([A-Z]+)(\d+)", first).groups()  # type: ignore[union-attr]
+        end = int(last[len(column) :]) if last else int(start)
+        assert not last or (last.startswith(column) and end > int(start))
+        if covered and covered[-1][0] == column_index(column):
+            assert int(start) > covered[-1][1] + 1  # runs are as long as they can be
+        covered += [(column_index(column), row) for row in range(int(start), end + 1)]
+    assert covered == sorted(set(cells))
+    assert len(found) == len(set(found))
