@@ -9,7 +9,7 @@ import pytest
 
 from sheetsync.contract import TABLE_SHEETS
 from sheetsync.docs import main, render_contract, render_findings, stale
-from sheetsync.findings import CATALOGUE
+from sheetsync.findings import CATALOGUE, FILE_ERRORS, WRITE_ERRORS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -34,7 +34,8 @@ def test_contract_doc_lists_every_sheet_and_column() -> None:
 def test_findings_doc_lists_every_code() -> None:
     lines = render_findings().splitlines()
     rows = [line for line in lines if line.startswith("| `")]
-    assert [row.split("`")[1] for row in rows] == list(CATALOGUE)
+    assert [row.split("`")[1] for row in rows] == [*CATALOGUE, *FILE_ERRORS, *WRITE_ERRORS]
+    assert "| `file-locked` | The workbook is open in Excel (a lock file sits next to it); close it first. |" in rows
     assert "| `lc-presentation-late` | error | Late presentation | Late presentation: documents were due " \
            "{deadline}. | UCP 600 14(c), 6(e) |" in rows  # fmt: skip
 

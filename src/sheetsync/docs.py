@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheetsync.contract import CONTRACT_VERSION, SETTINGS, TABLE_SHEETS, Column, Sheet, When
-from sheetsync.findings import CATALOGUE
+from sheetsync.findings import CATALOGUE, FILE_ERRORS, WRITE_ERRORS
 from sheetsync.template_lists import defined_name, list_columns, list_name
 
 DOCS_DIR = Path("docs")  # relative to the repository root, where `make docs` runs
@@ -98,6 +98,25 @@ def render_findings() -> str:
     for code in CATALOGUE.values():
         cells = [f"`{code.code}`", code.severity.value, code.title, code.template, code.ref]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines += [
+        "",
+        "## File errors",
+        "",
+        "A file that cannot be read at all is reported once, in `files[].error` of the JSON, and makes",
+        "the exit status 2; the batch goes on with the other files.",
+        "",
+        "| Code | Message |",
+        "|---|---|",
+        *[f"| `{code}` | {_cell(message)} |" for code, message in FILE_ERRORS.items()],
+        "",
+        "## Write errors",
+        "",
+        "`mark` and `clear` stop with one of these (exit status 2) without changing the book.",
+        "",
+        "| Code | Message |",
+        "|---|---|",
+        *[f"| `{code}` | {_cell(message)} |" for code, message in WRITE_ERRORS.items()],
+    ]
     return "\n".join(lines) + "\n"
 
 

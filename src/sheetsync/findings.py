@@ -83,6 +83,18 @@ FILE_ERRORS: dict[str, str] = {
 }
 
 
+# Errors of the commands that write a book (mark, clear): exit status 2, the file untouched.
+WRITE_ERRORS: dict[str, str] = {
+    "file-locked": "The workbook is open in Excel (a lock file sits next to it); close it first.",
+    "file-changed": "The workbook changed since it was read; run the command again.",
+    "file-read-only": "The workbook or its folder is read-only.",
+    "file-disk-full": "The disk is full; nothing was written.",
+    "file-vanished": "The workbook disappeared while it was being written.",
+    "file-write-failed": "The workbook could not be written.",
+    "file-sheet-taken": "The book has its own sheet with the name sheetsync writes to.",
+}
+
+
 def _catalogue(*codes: Code) -> dict[str, Code]:
     return {c.code: c for c in codes}
 

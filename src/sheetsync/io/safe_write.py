@@ -19,17 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from sheetsync.findings import FileError
-
-WRITE_ERRORS: dict[str, str] = {
-    "file-locked": "The workbook is open in Excel (a lock file sits next to it); close it first.",
-    "file-changed": "The workbook changed since it was read; run the command again.",
-    "file-read-only": "The workbook or its folder is read-only.",
-    "file-disk-full": "The disk is full; nothing was written.",
-    "file-vanished": "The workbook disappeared while it was being written.",
-    "file-write-failed": "The workbook could not be written.",
-    "file-sheet-taken": "The book has its own sheet with the name sheetsync writes to.",
-}
+from sheetsync.findings import WRITE_ERRORS, FileError
 
 
 @dataclass(frozen=True, slots=True)
