@@ -35,7 +35,10 @@ def test_findings_doc_lists_every_code() -> None:
     lines = render_findings().splitlines()
     rows = [line for line in lines if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == [*CATALOGUE, *FILE_ERRORS, *WRITE_ERRORS]
-    assert "| `file-locked` | The workbook is open in Excel (a lock file sits next to it); close it first. |" in rows
+    assert (
+        "| `file-locked` | The workbook is open in Excel (a lock file sits next to it); close it first. |"
+        in rows
+    )
     assert "| `lc-presentation-late` | error | Late presentation | Late presentation: documents were due " \
            "{deadline}. | UCP 600 14(c), 6(e) |" in rows  # fmt: skip
 
