@@ -173,12 +173,28 @@ def test_clear_finds_the_marks_after_another_program_resaved_the_book(tmp_path: 
     assert sorted(wb.defined_names) == ["OrderCount"]
 
 
-def libreoffice_copy(soffice: Path, book: Path, outdir: Path) -> Path:
-    """`book` opened and saved again as .xlsx by LibreOffice headless."""
-    profile = f"-env:UserInstallation=file://{outdir.parent / 'profile'}"
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def libreoffice_copy(soffice: Path, book: Path, outdir: Path, recalc: bool = False) -> Path:
+    """`book` opened and saved again as .xlsx by LibreOffice headless.
+
+    `recalc`: recalculate every formula on load (LibreOffice's default for .xlsx is to keep the
+    cached values, computing only cells that have none).
+    """
+    profile = outdir.parent / ("profile-recalc" if recalc else "profile")
+    if recalc:
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
     command = [
         str(soffice),
-        profile,
+        f"-env:UserInstallation=file://{profile}",
         "--headless",
         "--convert-to",
         "xlsx",

@@ -2,20 +2,58 @@
 
 Actions (mark, clear, generate) return a list of edits instead of writing files; each face
 applies them its own way — files through `sheetsync.io.package`, a live Excel through xlwings.
-Edits apply in order. Every cell value is text or a number, never a formula.
+Edits apply in order. A cell value is text, a number or an explicit `Formula`: text is always
+written as text, so a user's `=cmd|...` can never become a formula.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+# Excel's built-in number formats an owned column can use (no numFmts entry is needed; "date"
+# is built-in 14, shown in the reader's own short-date style).
+NUMBER_FORMATS: dict[str, int] = {
+    "integer": 1,  # 0
+    "decimal": 2,  # 0.00
+    "thousands": 3,  # #,##0
+    "amount": 4,  # #,##0.00
+    "percent": 9,  # 0%
+    "date": 14,  # short date (a date is its serial number)
+    "text": 49,  # @
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula cell on a sheet sheetsync owns: `=SUM(B2:B9)` style, with the value it shows
+    until the spreadsheet recalculates (give it: a file written by sheetsync has no calc engine).
+    """
+
+    expression: str
+    cached: str | float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.expression.startswith("="):
+            raise ValueError(f"a formula starts with '=': {self.expression!r}")
+
+
+Value = str | float | Formula | None
 
 
 @dataclass(frozen=True, slots=True)
 class OwnedColumn:
-    """A column of a sheet sheetsync owns: its header and width (Excel character units)."""
+    """A column of a sheet sheetsync owns: header, width (Excel character units), number format."""
 
     header: str
     width: float
+    number_format: str | None = None  # a key of NUMBER_FORMATS, for the data cells
+
+    def __post_init__(self) -> None:
+        if self.number_format is not None and self.number_format not in NUMBER_FORMATS:
+            raise ValueError(
+                f"unknown number format {self.number_format!r}; use one of {list(NUMBER_FORMATS)}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +66,7 @@ class ReplaceSheet:
 
     name: str
     columns: tuple[OwnedColumn, ...]
-    rows: tuple[tuple[str | float | None, ...], ...]
+    rows: tuple[tuple[Value, ...], ...]
     links: dict[tuple[int, int], str] = field(default_factory=dict)
     autofilter: bool = True
     freeze_header: bool = True
@@ -54,3 +92,9 @@ class ClearMarks:
 
 
 Edit = ReplaceSheet | Highlight | ClearMarks
+
+
+def number_formats(edits: Iterable[Edit]) -> tuple[int, ...]:
+    """The built-in number format ids the owned sheets of `edits` use, in a stable order."""
+    wanted = {c.number_format for e in edits if isinstance(e, ReplaceSheet) for c in e.columns}
+    return tuple(sorted(NUMBER_FORMATS[name] for name in wanted if name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sheetsync.edits import ClearMarks, Edit, Highlight, ReplaceSheet
+from sheetsync.edits import ClearMarks, Edit, Highlight, ReplaceSheet, number_formats
 from sheetsync.findings import FILE_ERRORS, FileError
 from sheetsync.io import highlights, owned_sheet
 from sheetsync.io.package import Package, SheetPart
@@ -13,14 +13,19 @@ from sheetsync.io.safe_write import Snapshot, snapshot, write_safely
 
 
 def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
-    """Apply edits in order to an open package (nothing is written until `save`)."""
+    """Apply edits in order to an open package (nothing is written until `save`).
+
+    sheetsync's styles are appended once, when the first edit needs them, with every number
+    format any owned sheet of the batch uses.
+    """
+    formats = number_formats(edits)
     for edit in edits:
         if isinstance(edit, ClearMarks):
             clear_marks(package, edit)
         elif isinstance(edit, ReplaceSheet):
-            replace_sheet(package, edit)
+            replace_sheet(package, edit, _ensure_styles(package, formats))
         elif isinstance(edit, Highlight):
-            highlight(package, edit)
+            highlight(package, edit, formats)
 
 
 def _require_styles(package: Package) -> str:
@@ -67,34 +72,36 @@ def _check_owned(package: Package, sheet: SheetPart, headers: tuple[str, ...]) -
         )
 
 
-def _ensure_styles(package: Package) -> highlights.StyleIds:
+def _ensure_styles(package: Package, formats: tuple[int, ...] = ()) -> highlights.StyleIds:
     """sheetsync's styles, appended once per write (`ClearMarks` removes the previous ones)."""
     if package.style_ids is None:
         styles = _require_styles(package)
-        xml, package.style_ids = highlights.add_styles(package.read(styles))
+        xml, package.style_ids = highlights.add_styles(package.read(styles), formats)
         package.write(styles, xml)
     return package.style_ids
 
 
-def replace_sheet(package: Package, edit: ReplaceSheet) -> None:
+def replace_sheet(package: Package, edit: ReplaceSheet, ids: highlights.StyleIds | None = None) -> None:
     """Add the owned sheet, replacing a previous one of the same name."""
-    ids = _ensure_styles(package)
+    ids = ids or _ensure_styles(package, number_formats([edit]))
     existing = package.sheet(edit.name)
     if existing is not None:
         _check_owned(package, existing, tuple(c.header for c in edit.columns))
         package.remove_sheet(existing)
     filtered = owned_sheet.filter_range(edit) if edit.autofilter else None
     package.add_worksheet(
-        edit.name, lambda: owned_sheet.render_chunks(edit, ids.header_xf, ids.link_xf), filtered
+        edit.name,
+        lambda: owned_sheet.render_chunks(edit, ids.header_xf, ids.link_xf, ids.number_xfs),
+        filtered,
     )
 
 
-def highlight(package: Package, edit: Highlight) -> None:
+def highlight(package: Package, edit: Highlight, formats: tuple[int, ...] = ()) -> None:
     """Mark cells on a user's worksheet with one conditional-format block."""
     sheet = package.sheet(edit.sheet)
     if sheet is None or not sheet.is_worksheet or not edit.cells:
         return
-    ids = _ensure_styles(package)
+    ids = _ensure_styles(package, formats)
     offset, tail = package.sheet_tail(sheet.part)
     package.write_tail(sheet.part, offset, highlights.add_highlight(tail, edit.cells, ids.mark_dxf))
 

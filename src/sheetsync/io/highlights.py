@@ -12,7 +12,7 @@ removing them restores the bytes exactly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -50,37 +50,79 @@ _AFTER_CF = [b"conditionalFormatting", b"dataValidations", b"hyperlinks", b"prin
              b"webPublishItems", b"tableParts", b"extLst"]  # fmt: skip
 
 
+# Cells of an owned column with a number format use one more xf each, on a copy of the book's
+# default font (font 0, so they look like the user's cells); `remove_styles` knows them by that font.
+FORMAT_XF = b'<{p}xf numFmtId="%d" fontId="%d" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+_FORMAT_XF_AT_END = (
+    rb'<%sxf numFmtId="(\d+)" fontId="%d" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>$'
+)
+
+
 @dataclass(frozen=True, slots=True)
 class StyleIds:
-    """Where sheetsync's styles landed: cell formats for the owned sheet, the highlight dxf."""
+    """Where sheetsync's styles landed: cell formats for the owned sheet, the highlight dxf.
+
+    `number_xfs` maps a built-in number format id to the cell format that applies it.
+    """
 
     header_xf: int
     link_xf: int
     mark_dxf: int
+    number_xfs: dict[int, int] = field(default_factory=dict)
 
 
 def _fill(template: bytes, p: bytes) -> bytes:
     return template.replace(b"{p}", p)
 
 
-def add_styles(styles: bytes) -> tuple[bytes, StyleIds]:
-    """Append sheetsync's two fonts, two cell formats and one dxf to styles.xml."""
+def _children(styles: bytes, container: bytes, child: bytes) -> list[bytes]:
+    """The `child` elements of `container`, as written."""
+    span = element_span(styles, container)
+    if span is None or span[1] == span[2]:
+        return []
+    body = styles[span[1] : span[2] - len(container) - 3]
+    pattern = rb"<%s\b[^>]*?(?:/>|>.*?</%s>)" % (re.escape(child), re.escape(child))
+    return re.findall(pattern, body, re.S)
+
+
+def add_styles(styles: bytes, number_formats: tuple[int, ...] = ()) -> tuple[bytes, StyleIds]:
+    """Append sheetsync's fonts, cell formats (header, link, one per number format) and dxf to styles.xml."""
     p = root_prefix(styles, b"styleSheet")
     styles, bold = append_child(styles, p + b"fonts", p + b"font", _fill(BOLD_FONT, p))
     styles, link = append_child(styles, p + b"fonts", p + b"font", _fill(LINK_FONT, p))
     styles, header_xf = append_child(styles, p + b"cellXfs", p + b"xf", _fill(XF, p) % bold)
     styles, link_xf = append_child(styles, p + b"cellXfs", p + b"xf", _fill(XF, p) % link)
+    number_xfs = {}
+    if number_formats:
+        default_font = _children(styles, p + b"fonts", p + b"font")[0]
+        styles, plain = append_child(styles, p + b"fonts", p + b"font", default_font)
+        for number_format in number_formats:
+            fragment = _fill(FORMAT_XF, p) % (number_format, plain)
+            styles, number_xfs[number_format] = append_child(styles, p + b"cellXfs", p + b"xf", fragment)
     if element_span(styles, p + b"dxfs") is None:
         empty = b"<" + p + b"dxfs></" + p + b"dxfs>"  # no count: `remove_styles` drops it whole
         styles = insert_before_first(styles, empty, [p + t for t in _AFTER_DXFS], b"</" + p + b"styleSheet>")
     styles, dxf = append_child(styles, p + b"dxfs", p + b"dxf", _fill(MARK_DXF, p))
-    return styles, StyleIds(header_xf, link_xf, dxf)
+    return styles, StyleIds(header_xf, link_xf, dxf, number_xfs)
+
+
+def _remove_number_xfs(styles: bytes, p: bytes) -> bytes:
+    """Undo the number-format part of `add_styles`: its xfs (last), then the copied font (last)."""
+    fonts = _children(styles, p + b"fonts", p + b"font")
+    plain = len(fonts) - 1
+    removed = False
+    while xfs := _children(styles, p + b"cellXfs", p + b"xf"):
+        if not re.search(_FORMAT_XF_AT_END % (re.escape(p), plain), xfs[-1]):
+            break
+        styles, removed = remove_last_child(styles, p + b"cellXfs", xfs[-1]), True
+    return remove_last_child(styles, p + b"fonts", fonts[-1]) if removed else styles
 
 
 def remove_styles(styles: bytes) -> bytes:
     """Undo `add_styles` as far as sheetsync's styles are still the last of their lists."""
     p = root_prefix(styles, b"styleSheet")
     styles = remove_last_child(styles, p + b"dxfs", _fill(MARK_DXF, p))
+    styles = _remove_number_xfs(styles, p)
     fonts = element_span(styles, p + b"fonts")
     if fonts is None:
         return styles

@@ -1,7 +1,8 @@
 """Render a sheet sheetsync owns (`ReplaceSheet`) as worksheet XML.
 
 Text goes in as inline strings (`t="inlineStr"`), so sharedStrings.xml is never touched, and
-no cell ever carries a formula: user text such as `=cmd|' /C calc'!A0` stays text.
+only an explicit `Formula` value becomes a formula: user text such as `=cmd|' /C calc'!A0`
+stays text.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from xml.sax.saxutils import unescape
 
 import numpy as np
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sheetsync.book import column_letter
-from sheetsync.edits import ReplaceSheet
+from sheetsync.edits import NUMBER_FORMATS, Formula, ReplaceSheet, Value
 from sheetsync.excel_limits import MAX_CELL_TEXT
 from sheetsync.io.xml_text import escape_attr, escape_text
 
@@ -44,12 +45,25 @@ def _text(value: str) -> str:
     return f"<is><t>{text}</t></is>"
 
 
-def _cell(ref: str, value: str | float | None, style: str) -> str:
+def _cell(ref: str, value: Value, style: str) -> str:
     if isinstance(value, str):
         return f'<c r="{ref}"{style} t="inlineStr">{_text(value)}</c>'
+    if isinstance(value, Formula):
+        return _formula(ref, value, style)
     if value is None or math.isnan(value):
         return f'<c r="{ref}"{style}/>' if style else ""
     return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+
+
+def _formula(ref: str, formula: Formula, style: str) -> str:
+    """A formula cell with its cached value (text: t="str"; a number; or none)."""
+    body = f"<f>{escape_text(formula.expression[1:])}</f>"
+    cached = formula.cached
+    if isinstance(cached, str):
+        return f'<c r="{ref}"{style} t="str">{body}<v>{escape_text(cached[:MAX_CELL_TEXT])}</v></c>'
+    if cached is None or math.isnan(cached):
+        return f'<c r="{ref}"{style}>{body}</c>'
+    return f'<c r="{ref}"{style}>{body}<v>{cached!r}</v></c>'
 
 
 def _header_row(edit: ReplaceSheet, header_xf: int) -> str:
@@ -73,7 +87,7 @@ def _chunks(xml: pa.Array, per_chunk: int) -> Iterator[bytes]:
             yield data[offsets[start] : offsets[end]].to_pybytes()
 
 
-def _data_rows(edit: ReplaceSheet, link: str) -> pa.Array:
+def _data_rows(edit: ReplaceSheet, link: str, number_xfs: Mapping[int, int]) -> pa.Array:
     """The data rows' XML, built column by column in Arrow (an Issues sheet can have 400,000 rows)."""
     count = len(edit.rows)
     letters = [column_letter(i) for i in range(len(edit.columns))]
@@ -83,11 +97,13 @@ def _data_rows(edit: ReplaceSheet, link: str) -> pa.Array:
         linked.setdefault(i, []).append(n)
     cells = []
     for i, values in enumerate(zip(*edit.rows, strict=True)):
-        styles = None
+        number_format = edit.columns[i].number_format
+        plain = f' s="{number_xfs[NUMBER_FORMATS[number_format]]}"' if number_format else ""
+        styles: pa.Array | str | None = plain or None
         if i in linked:
             mask = np.zeros(count, dtype=bool)
             mask[linked[i]] = True
-            styles = pc.if_else(pa.array(mask), link, "")
+            styles = pc.if_else(pa.array(mask), link, plain)
         if set(map(type, values)) <= {str, type(None)}:
             cells.append(_text_cells(values, letters[i], numbers, styles))
         else:
@@ -95,7 +111,7 @@ def _data_rows(edit: ReplaceSheet, link: str) -> pa.Array:
             cells.append(
                 pa.array(
                     [
-                        "" if v is None else _cell(f"{letters[i]}{n + 2}", v, link if n in marked else "")
+                        "" if v is None else _cell(f"{letters[i]}{n + 2}", v, link if n in marked else plain)
                         for n, v in enumerate(values)
                     ],
                     type=pa.string(),
@@ -105,7 +121,7 @@ def _data_rows(edit: ReplaceSheet, link: str) -> pa.Array:
 
 
 def _text_cells(
-    values: tuple[str | None, ...], letter: str, numbers: pa.Array, styles: pa.Array | None
+    values: tuple[str | None, ...], letter: str, numbers: pa.Array, styles: pa.Array | str | None
 ) -> pa.Array:
     """Inline-string cells for a column of text (None: no cell), exactly as `_cell` writes them."""
     text = pc.utf8_slice_codeunits(pa.array(values, type=pa.string()), 0, MAX_CELL_TEXT)
@@ -142,10 +158,13 @@ def filter_range(edit: ReplaceSheet) -> str:
     return f"$A$1:${column_letter(len(edit.columns) - 1)}${len(edit.rows) + 1}"
 
 
-def render_chunks(edit: ReplaceSheet, header_xf: int, link_xf: int) -> Iterator[bytes]:
+def render_chunks(
+    edit: ReplaceSheet, header_xf: int, link_xf: int, number_xfs: Mapping[int, int] | None = None
+) -> Iterator[bytes]:
     """The worksheet part for `edit`, in chunks (a 400,000-row Issues sheet never sits in memory).
 
-    `header_xf` / `link_xf` are the cell formats for the header and hyperlink cells.
+    `header_xf` / `link_xf` are the cell formats for the header and hyperlink cells;
+    `number_xfs` maps each built-in number format the columns use to its cell format.
     """
     width = len(edit.columns)
     last = f"{column_letter(width - 1)}{len(edit.rows) + 1}"
@@ -160,7 +179,7 @@ def render_chunks(edit: ReplaceSheet, header_xf: int, link_xf: int) -> Iterator[
     ).encode()
     yield _header_row(edit, header_xf).encode()
     if edit.rows:
-        yield from _chunks(_data_rows(edit, f' s="{link_xf}"'), ROWS_PER_CHUNK)
+        yield from _chunks(_data_rows(edit, f' s="{link_xf}"', number_xfs or {}), ROWS_PER_CHUNK)
     yield b"</sheetData>" + (f'<autoFilter ref="A1:{last}"/>'.encode() if edit.autofilter else b"")
     if edit.links:
         yield b"<hyperlinks>"
@@ -187,9 +206,11 @@ def _hyperlinks(edit: ReplaceSheet) -> pa.Array:
     return pc.binary_join_element_wise('<hyperlink ref="', column, row, '" location="', targets, '"/>', "")
 
 
-def render(edit: ReplaceSheet, header_xf: int, link_xf: int) -> bytes:
+def render(
+    edit: ReplaceSheet, header_xf: int, link_xf: int, number_xfs: Mapping[int, int] | None = None
+) -> bytes:
     """The whole worksheet part for `edit` (small sheets, tests)."""
-    return b"".join(render_chunks(edit, header_xf, link_xf))
+    return b"".join(render_chunks(edit, header_xf, link_xf, number_xfs))
 
 
 def text_of(body: bytes, tags: bytes = b"t") -> str:
