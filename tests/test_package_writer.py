@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 
 import rich_book
 from helpers import TODAY
-from sheetsync.book import column_index, column_letter
+from sheetsync.book import column_letter
 from sheetsync.check import check_path
 from sheetsync.findings import FileError
 from sheetsync.io.apply_edits import write_edits
 from sheetsync.io.highlights import add_highlight, add_styles, areas, remove_highlights, remove_styles, sqref
 from sheetsync.io.parts import CHUNK, Parts
+from sheetsync.io.xml_guard import column_number
 from sheetsync.mark import clear, mark
 
 # The parts mark must change in the rich book, and the one it adds.
@@ -290,8 +291,8 @@ def test_areas_cover_exactly_the_cells_in_column_then_row_order(cells: list[tupl
         column, start = re.fullmatch(r"([A-Z]+)(\d+)", first).groups()  # type: ignore[union-attr]
         end = int(last[len(column) :]) if last else int(start)
         assert not last or (last.startswith(column) and end > int(start))
-        if covered and covered[-1][0] == column_index(column):
+        if covered and covered[-1][0] == column_number(column) - 1:
             assert int(start) > covered[-1][1] + 1  # runs are as long as they can be
-        covered += [(column_index(column), row) for row in range(int(start), end + 1)]
+        covered += [(column_number(column) - 1, row) for row in range(int(start), end + 1)]
     assert covered == sorted(set(cells))
     assert len(found) == len(set(found))

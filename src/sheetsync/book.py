@@ -36,14 +36,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def column_index(letters: str) -> int:
-    """Excel letters -> 0-based column index (A -> 0, AA -> 26): `column_letter`'s inverse."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
 @dataclass(frozen=True, slots=True)
 class ColumnRef:
     """Where a contract column sits in the user's sheet."""

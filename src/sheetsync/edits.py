@@ -8,7 +8,8 @@ written as text, so a user's `=cmd|...` can never become a formula.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 # Excel's built-in number formats an owned column can use (no numFmts entry is needed; "date"
@@ -91,7 +92,23 @@ class ClearMarks:
     owned: dict[str, tuple[str, ...]]
 
 
-Edit = ReplaceSheet | Highlight | ClearMarks
+@dataclass(frozen=True, slots=True)
+class RegisterDocument:
+    """Record a generated document in the book's Documents register.
+
+    `values` are keyed by the Documents sheet's contract keys (doc_no, type, order_no,
+    shipment_no, sheet, generated, amount, quantity, packages, net_kg, gross_kg); text, numbers,
+    dates or datetimes. The row of the same Doc No is updated; else a row is added to the Table.
+    """
+
+    values: Mapping[str, str | float | dt.date | None]
+
+    def __post_init__(self) -> None:
+        if not str(self.values.get("doc_no") or "").strip():
+            raise ValueError("a document needs its doc_no")
+
+
+Edit = ReplaceSheet | Highlight | ClearMarks | RegisterDocument
 
 
 def number_formats(edits: Iterable[Edit]) -> tuple[int, ...]:

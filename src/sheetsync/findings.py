@@ -92,6 +92,7 @@ WRITE_ERRORS: dict[str, str] = {
     "file-vanished": "The workbook disappeared while it was being written.",
     "file-write-failed": "The workbook could not be written.",
     "file-sheet-taken": "The book has its own sheet with the name sheetsync writes to.",
+    "file-no-register": "The book has no Documents register sheetsync can record the document in.",
 }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sheetsync.edits import ClearMarks, Edit, Highlight, ReplaceSheet, number_formats
+from sheetsync.edits import ClearMarks, Edit, Highlight, RegisterDocument, ReplaceSheet, number_formats
 from sheetsync.findings import FILE_ERRORS, FileError
 from sheetsync.io import highlights, owned_sheet
 from sheetsync.io.package import Package, SheetPart
+from sheetsync.io.register import register_document
 from sheetsync.io.safe_write import Snapshot, snapshot, write_safely
 
 
@@ -26,6 +27,8 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             replace_sheet(package, edit, _ensure_styles(package, formats))
         elif isinstance(edit, Highlight):
             highlight(package, edit, formats)
+        elif isinstance(edit, RegisterDocument):
+            register_document(package, edit)
 
 
 def _require_styles(package: Package) -> str:

@@ -18,7 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sheetsync.book import column_index, column_letter
+from sheetsync.book import column_letter
+from sheetsync.io.xml_guard import column_number
 from sheetsync.io.xml_text import (
     append_child,
     count_children,
@@ -153,7 +154,7 @@ def areas(cells: tuple[str, ...]) -> list[str]:
         bad = cells[pc.index(pc.is_null(parts), True).as_py()]
         raise ValueError(f"not a cell address: {bad!r}")
     letters = pc.dictionary_encode(parts.field(0))
-    index = np.array([column_index(str(c)) for c in letters.dictionary.to_pylist()], dtype=np.int64)
+    index = np.array([column_number(str(c)) - 1 for c in letters.dictionary.to_pylist()], dtype=np.int64)
     rows = pc.cast(parts.field(1), pa.int64()).to_numpy()
     keys = np.unique((index[letters.indices.to_numpy()] << _ROW_BITS) | rows)
     breaks = np.flatnonzero(np.diff(keys) != 1)

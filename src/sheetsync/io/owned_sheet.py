@@ -36,7 +36,7 @@ _ATTR_SPECIAL_RE2 = rf'[&<>"\n\r\t{_ILLEGAL_RE2}]|_x[0-9A-Fa-f]{{4}}_'
 ROWS_PER_CHUNK = 2000
 
 
-def _text(value: str) -> str:
+def inline_string(value: str) -> str:
     """An inline string's <is> element (escaped only when it must be: most text is plain)."""
     value = value[:MAX_CELL_TEXT]
     text = escape_text(value) if _NEEDS_ESCAPE.search(value) else value
@@ -47,7 +47,7 @@ def _text(value: str) -> str:
 
 def _cell(ref: str, value: Value, style: str) -> str:
     if isinstance(value, str):
-        return f'<c r="{ref}"{style} t="inlineStr">{_text(value)}</c>'
+        return f'<c r="{ref}"{style} t="inlineStr">{inline_string(value)}</c>'
     if isinstance(value, Formula):
         return _formula(ref, value, style)
     if value is None or math.isnan(value):

@@ -7,7 +7,6 @@ kept aside; messy cells are coerced when unambiguous and reported when not.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sheetsync.book import Book, SheetData, column_letter
 from sheetsync.contract import LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.findings import FileError, Finding, finding
+from sheetsync.io import workbook_xml as wx
 from sheetsync.io.fast import TypedReader
 from sheetsync.io.settings import read_port_aliases, read_settings
 from sheetsync.io.table import read_table
@@ -31,14 +31,11 @@ def find_sheet(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> 
     return None
 
 
-_DATE1904_RE = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
-
-
 def uses_1904_dates(path: Path) -> bool:
     """True when the workbook counts serial dates from 1904 (old Mac workbooks)."""
     with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
         head = fh.read(64 * 1024)
-    return bool(_DATE1904_RE.search(head))
+    return bool(wx.DATE1904.search(head))
 
 
 def open_workbook(path: Path) -> CalamineWorkbook:

@@ -21,6 +21,9 @@ _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
+DATE1904 = re.compile(rb"<(?:[\w.-]+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")  # serials count from 1904
+
+
 @dataclass(frozen=True, slots=True)
 class Tag:
     """One empty element (`<x .../>`) found in a part: its span and attributes."""
