@@ -23,15 +23,13 @@ from sheetsync.findings import WRITE_ERRORS, FileError
 from sheetsync.io import workbook_xml as wx
 from sheetsync.io.owned_sheet import inline_string, text_of
 from sheetsync.io.package import Package
+from sheetsync.io.sheet_head import CELL, ROW
 from sheetsync.io.xml_guard import column_number
 
-_ROW = re.compile(rb"<(?P<p>[\w.-]+:)?row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:[\w.-]+:)?row>)", re.S)
-_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:[\w.-]+:)?c>)", re.S)
 _R = re.compile(rb'\sr="([A-Z]+)?(\d+)"')
 _S = re.compile(rb'\ss="(\d+)"')
 _T = re.compile(rb'\st="(\w+)"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)\b")
-_COL = re.compile(rb"<(?:[\w.-]+:)?col\b[^>]*>")
 _REF = re.compile(
     rb'(<(?:[\w.-]+:)?(?:table|autoFilter|dimension)\b[^>]*?\sref=")([A-Z]+)(\d+):([A-Z]+)(\d+)(")'
 )
@@ -79,7 +77,7 @@ def register_document(package: Package, edit: RegisterDocument) -> None:
 def _rows(xml: bytes) -> dict[int, re.Match[bytes]]:
     """The sheet's rows by Excel row number."""
     rows = {}
-    for row in _ROW.finditer(xml):
+    for row in ROW.finditer(xml):
         number = _R.search(row.group("attrs") or b"")
         if number:
             rows[int(number.group(2))] = row
@@ -130,7 +128,8 @@ def _cell_texts(package: Package) -> Callable[[bytes, bytes | None], str]:
             return ""
         kind = m.group(1) if (m := _T.search(attrs)) else b"n"
         if kind == b"s":
-            item = shared(int(text_of(body, b"v") or -1))
+            index = text_of(body, b"v").strip()
+            item = shared(int(index)) if index.isdigit() else None
             return text_of(item) if item is not None else ""
         return text_of(body, b"t" if kind == b"inlineStr" else b"v")
 
@@ -142,7 +141,7 @@ def _cells(row: re.Match[bytes] | None) -> dict[int, re.Match[bytes]]:
     if row is None or not row.group("body"):
         return {}
     out = {}
-    for cell in _CELL.finditer(row.group("body")):
+    for cell in CELL.finditer(row.group("body")):
         ref = _R.search(cell.group("attrs"))
         if ref and ref.group(1):
             out[column_number(ref.group(1).decode()) - 1] = cell
@@ -182,11 +181,10 @@ def _target_row(
 def _column_styles(xml: bytes, above: re.Match[bytes] | None) -> Callable[[int], bytes]:
     """A new cell's style attribute: the cell above's, else its column's (`<col style>`)."""
     by_column = {}
-    for col in _COL.finditer(xml):
-        tag = wx.Tag(0, 0, {k: v for k, v in re.findall(r'(\w+)="([^"]*)"', col.group().decode())})
-        if "style" in tag.attrs:
-            for index in range(int(tag.attrs.get("min", 1)) - 1, int(tag.attrs.get("max", 1))):
-                by_column[index] = tag.attrs["style"].encode()
+    for col in wx.tags(xml, b"col"):
+        if "style" in col.attrs:
+            for index in range(int(col.attrs.get("min", 1)) - 1, int(col.attrs.get("max", 1))):
+                by_column[index] = col.attrs["style"].encode()
     cells = _cells(above)
 
     def style(index: int) -> bytes:

@@ -17,8 +17,9 @@ from sheetsync.io.package import Package
 from sheetsync.io.xml_guard import column_number
 
 OTHER: Final = object()  # a non-empty cell that is not text
-_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?row>)", re.S)
-_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
+# A row / cell element of worksheet XML: its namespace prefix, attributes and body (None if empty).
+ROW = re.compile(rb"<(?P<p>[\w.-]+:)?row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:[\w.-]+:)?row>)", re.S)
+CELL = re.compile(rb"<(?:[\w.-]+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:[\w.-]+:)?c>)", re.S)
 _ROW_R = re.compile(rb'(?:^|\s)r="(\d+)"')
 _CELL_R = re.compile(rb'(?:^|\s)r="([A-Z]+)(\d+)"')
 _CELL_T = re.compile(rb'(?:^|\s)t="(\w+)"')
@@ -69,11 +70,11 @@ def _rows(chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
     for chunk in chunks:
         pending += chunk
         last = 0
-        for m in _ROW.finditer(pending):
-            number = _ROW_R.search(m.group(1))
+        for m in ROW.finditer(pending):
+            number = _ROW_R.search(m.group("attrs"))
             if number is None:
                 raise Unsure("row without a number")
-            yield int(number.group(1)), m.group(2) or b""
+            yield int(number.group(1)), m.group("body") or b""
             last = m.end()
         pending = pending[last:]
         if _SHEET_DATA_END.search(pending):
@@ -88,11 +89,11 @@ def head_rows(package: Package, part: str, count: int) -> tuple[int, list[list[o
     for number, body in _rows(iter(package.chunks(part))):
         if first is not None and number - 1 >= first + count:
             break
-        for cell in _CELL.finditer(body):
-            ref = _CELL_R.search(cell.group(1))
+        for cell in CELL.finditer(body):
+            ref = _CELL_R.search(cell.group("attrs"))
             if ref is None or int(ref.group(2)) != number:
                 raise Unsure("cell without a reference")
-            value = _cell_value(cell.group(1), cell.group(2), shared)
+            value = _cell_value(cell.group("attrs"), cell.group("body"), shared)
             if value is None:
                 continue
             first = number - 1 if first is None else first
