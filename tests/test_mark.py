@@ -267,3 +267,11 @@ def test_a_disk_that_fills_while_a_part_is_compressed_leaves_the_book_intact(
         write_edits(book, mark(book, check_path(book, TODAY).findings))
     assert error.value.code == "file-disk-full"
     assert book.read_bytes() == original and no_temp_files(tmp_path)
+
+
+def test_one_marked_sheet_is_said_in_the_singular(tmp_path: Path) -> None:
+    book = write_book(
+        tmp_path / "orders.xlsx", [order(), BAD_ORDER], [line(), line(**{"Order No": "PO-1002"})]
+    )
+    output = invoke("mark", str(book), "--today", TODAY.isoformat())
+    assert "2 findings in the Issues sheet; 2 cells highlighted on 1 sheet. Wrote" in output

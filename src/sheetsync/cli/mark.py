@@ -60,7 +60,7 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
     console = Console(highlight=False)
     console.print(
         f"{done.listed:,} findings in the Issues sheet; {done.cells:,} cells highlighted on "
-        f"{done.sheets} sheets. {_written(book, out, done.backup)}."
+        f"{done.sheets} sheet{'' if done.sheets == 1 else 's'}. {_written(book, out, done.backup)}."
     )
     if done.listed < done.findings:
         console.print(f"{done.findings - done.listed:,} more findings did not fit (Excel's row limit).")
