@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from sheetsync.edits import ClearMarks, Edit, Highlight, RegisterDocument, ReplaceSheet, number_formats
@@ -54,20 +54,9 @@ def clear_marks(package: Package, edit: ClearMarks) -> None:
     package.write(styles, highlights.remove_styles(package.read(styles)))
 
 
-def _shared_strings(package: Package) -> Callable[[int], str]:
-    """Shared strings as text (empty past the table's end)."""
-    raw = package.shared_string()
-
-    def lookup(index: int) -> str:
-        item = raw(index)
-        return owned_sheet.text_of(item) if item is not None else ""
-
-    return lookup
-
-
 def _check_owned(package: Package, sheet: SheetPart, headers: tuple[str, ...]) -> None:
     """Refuse to remove a user's own sheet that merely has the owned sheet's name."""
-    row = owned_sheet.first_row(package.head(sheet.part), _shared_strings(package))
+    row = owned_sheet.first_row(package.head(sheet.part), package.shared_text())
     if tuple(t.strip() for t in row[: len(headers)]) != headers:
         raise FileError(
             "file-sheet-taken",

@@ -11,7 +11,6 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from xml.sax.saxutils import unescape
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +19,7 @@ import pyarrow.compute as pc
 from sheetsync.book import column_letter
 from sheetsync.edits import NUMBER_FORMATS, Formula, ReplaceSheet, Value
 from sheetsync.excel_limits import MAX_CELL_TEXT
-from sheetsync.io.xml_text import escape_attr, escape_text
+from sheetsync.io.xml_text import escape_attr, escape_text, text_of
 
 NS = (
     'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -211,12 +210,6 @@ def render(
 ) -> bytes:
     """The whole worksheet part for `edit` (small sheets, tests)."""
     return b"".join(render_chunks(edit, header_xf, link_xf, number_xfs))
-
-
-def text_of(body: bytes, tags: bytes = b"t") -> str:
-    """The text inside `<t>` (or `<v>`) elements of a cell or shared-string item."""
-    parts = re.findall(rb"<(?:[\w.-]+:)?[" + tags + rb"](?:\s[^>]*)?>([^<]*)<", body)
-    return unescape(b"".join(parts).decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
 
 
 def first_row(sheet_head: bytes, shared_string: Callable[[int], str]) -> list[str]:

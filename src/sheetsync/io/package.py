@@ -18,6 +18,7 @@ from sheetsync.findings import FileError
 from sheetsync.io import workbook_xml as wx
 from sheetsync.io.highlights import StyleIds
 from sheetsync.io.parts import Parts, Stream
+from sheetsync.io.xml_text import text_of
 
 CONTENT_TYPES = "[Content_Types].xml"
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
@@ -69,6 +70,16 @@ class Package(Parts):
                     items.extend(_SI.findall(pending, 0, ends[-1].end()))
                     pending = pending[ends[-1].end() :]
             return items[index] if index < len(items) else None
+
+        return lookup
+
+    def shared_text(self) -> Callable[[int], str]:
+        """Shared strings as plain text by index (empty past the table's end)."""
+        raw = self.shared_string()
+
+        def lookup(index: int) -> str:
+            item = raw(index)
+            return text_of(item) if item is not None else ""
 
         return lookup
 

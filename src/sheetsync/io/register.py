@@ -21,10 +21,11 @@ from sheetsync.contract.sheets import DOCUMENTS
 from sheetsync.edits import RegisterDocument
 from sheetsync.findings import WRITE_ERRORS, FileError
 from sheetsync.io import workbook_xml as wx
-from sheetsync.io.owned_sheet import inline_string, text_of
+from sheetsync.io.owned_sheet import inline_string
 from sheetsync.io.package import Package
 from sheetsync.io.sheet_head import CELL, ROW
 from sheetsync.io.xml_guard import column_number
+from sheetsync.io.xml_text import text_of
 
 _R = re.compile(rb'\sr="([A-Z]+)?(\d+)"')
 _S = re.compile(rb'\ss="(\d+)"')
@@ -121,7 +122,7 @@ def _header_row(rows: Mapping[int, re.Match[bytes]], text: Callable[[bytes, byte
 
 def _cell_texts(package: Package) -> Callable[[bytes, bytes | None], str]:
     """A cell's text (shared, inline or formula string, or the number as written)."""
-    shared = package.shared_string()
+    shared = package.shared_text()
 
     def text(attrs: bytes, body: bytes | None) -> str:
         if not body or not _VALUE.search(body):
@@ -129,8 +130,7 @@ def _cell_texts(package: Package) -> Callable[[bytes, bytes | None], str]:
         kind = m.group(1) if (m := _T.search(attrs)) else b"n"
         if kind == b"s":
             index = text_of(body, b"v").strip()
-            item = shared(int(index)) if index.isdigit() else None
-            return text_of(item) if item is not None else ""
+            return shared(int(index)) if index.isdigit() else ""
         return text_of(body, b"t" if kind == b"inlineStr" else b"v")
 
     return text

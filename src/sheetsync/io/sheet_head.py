@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from sheetsync.io.owned_sheet import text_of
 from sheetsync.io.package import Package
 from sheetsync.io.xml_guard import column_number
+from sheetsync.io.xml_text import text_of
 
 OTHER: Final = object()  # a non-empty cell that is not text
 # A row / cell element of worksheet XML: its namespace prefix, attributes and body (None if empty).

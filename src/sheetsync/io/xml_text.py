@@ -9,6 +9,7 @@ exact fragment gives back the original bytes.
 from __future__ import annotations
 
 import re
+from xml.sax.saxutils import unescape
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE_LIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
@@ -28,6 +29,12 @@ def escape_attr(text: str) -> str:
         return text
     text = escape_text(text).replace('"', "&quot;")
     return text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+def text_of(body: bytes, tags: bytes = b"t") -> str:
+    """The text inside `<t>` (or `<v>`) elements of a cell or shared-string item."""
+    parts = re.findall(rb"<(?:[\w.-]+:)?[" + tags + rb"](?:\s[^>]*)?>([^<]*)<", body)
+    return unescape(b"".join(parts).decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
 
 
 def root_prefix(xml: bytes, local: bytes) -> bytes:
