@@ -42,7 +42,7 @@ templates: setup
 	$(BIN)/sheetsync new workbook_templates/order_tracker.xlsx --force
 
 docs: setup
-	$(BIN)/python -m sheetsync.docs
+	$(BIN)/python -m sheetsync.workbook.docs
 
 clean:
 	rm -rf $(VENV) demo build dist .pytest_cache .mypy_cache .ruff_cache

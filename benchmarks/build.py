@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sheetsync
 from sheetsync.demo import demo_rows
-from sheetsync.template import build_template
+from sheetsync.workbook.template import build_template
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 TODAY = dt.date(2026, 11, 25)

@@ -23,7 +23,7 @@ SHEETS = ["Orders", "Lines", "Shipments"]
 
 
 def check(path: Path) -> str:
-    from sheetsync.check import check_path
+    from sheetsync.actions.check import check_path
 
     report = check_path(path)
     assert report.error is None, report.error.message
@@ -61,7 +61,7 @@ def mark(path: Path) -> str:
     """`sheetsync mark` end to end (check + package write), into a temp copy: the cache stays clean."""
     import tempfile
 
-    from sheetsync.mark import mark_file
+    from sheetsync.actions.mark import mark_file
 
     with tempfile.TemporaryDirectory() as folder:
         done = mark_file(path, out=Path(folder) / path.name, backup=False)
@@ -71,8 +71,8 @@ def mark(path: Path) -> str:
 
 def kpi(path: Path) -> str:
     """`sheetsync kpi` without printing: read the book, compute every KPI (issue 4)."""
-    from sheetsync.io.reader import read_book
-    from sheetsync.kpi import compute_kpis
+    from sheetsync.io.read.reader import read_book
+    from sheetsync.reporting.kpi import compute_kpis
 
     report = compute_kpis([read_book(path)])
     otd = report.groups["All"][0]
@@ -101,7 +101,11 @@ def peak_rss_mb() -> float:
 
 
 # What each step imports before its clock starts (timed separately as import_s).
-PRELOAD: dict[str, str] = {"check": "sheetsync.check", "mark": "sheetsync.mark", "kpi": "sheetsync.kpi"}
+PRELOAD: dict[str, str] = {
+    "check": "sheetsync.actions.check",
+    "mark": "sheetsync.actions.mark",
+    "kpi": "sheetsync.reporting.kpi",
+}
 
 
 def child(step: str, path: Path) -> None:

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from sheetsync.check import FileReport, check_path
+from sheetsync.actions.check import FileReport, check_path
 
 _SECTOR = 512
 _FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from helpers import line, order, write_book
-from sheetsync import excel_limits, report_xlsx
+from sheetsync import excel_limits
 from sheetsync.cli import app
+from sheetsync.reporting import check_xlsx as report_xlsx
 
 runner = CliRunner()
 

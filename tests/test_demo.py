@@ -13,11 +13,11 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from helpers import TODAY, rows_of
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 from sheetsync.cli import app
 from sheetsync.contract.codelists import MILESTONE_SEQUENCE
 from sheetsync.demo import DemoData, demo_rows, write_demo
-from sheetsync.rules.ports import resolve_port
+from sheetsync.rules.ports.match import resolve_port
 
 ALL_CODES = {
     "calc-line-amount", "calc-gross-lt-net", "trade-incoterm-retired", "trade-incoterm-mode",

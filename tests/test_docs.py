@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sheetsync.contract import TABLE_SHEETS
-from sheetsync.docs import main, render_contract, render_findings, stale
 from sheetsync.findings import CATALOGUE, FILE_ERRORS, WRITE_ERRORS
+from sheetsync.workbook.docs import main, render_contract, render_findings, stale
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -15,11 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetsync.book import ColumnRef, SheetData
-from sheetsync.check import sort_findings
 from sheetsync.contract import ORDERS
 from sheetsync.findings import Finding, finding
 from sheetsync.rules.codes import judge_containers, sound_containers
 from sheetsync.rules.emit import findings_for, positional
+from sheetsync.rules.judge import sort_findings
 from sheetsync.rules.schema_refs import key_text
 
 

@@ -22,10 +22,10 @@ from hostile_books import (
     ooxml_book,
     sheet_xml,
 )
-from sheetsync.check import FileReport, check_path
+from sheetsync.actions.check import FileReport, check_path
+from sheetsync.actions.runner import check_paths, expand_paths
 from sheetsync.contract import LINES
-from sheetsync.io.isolate import check_paths, expand_paths
-from sheetsync.io.safety import precheck
+from sheetsync.io.guard.safety import precheck
 
 XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 LAUGHS = (

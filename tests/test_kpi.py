@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers import TODAY, d, lc_order, line, order, shipment, write_book
-from sheetsync.io.reader import read_book
-from sheetsync.kpi import NO_HISTORY, GroupBy, KpiReport, Metric, compute_kpis
+from sheetsync.io.read.reader import read_book
+from sheetsync.reporting.kpi import NO_HISTORY, GroupBy, KpiReport, Metric, compute_kpis
 
 Figure = tuple[float | None, float | None, float | None]
 

@@ -14,16 +14,16 @@ from typer.testing import CliRunner
 
 from helpers import TODAY, line, order, write_book
 from sheetsync import excel_limits
-from sheetsync import mark as mark_module
-from sheetsync.check import check_path
+from sheetsync.actions import mark as mark_module
+from sheetsync.actions.check import check_path
+from sheetsync.actions.mark import ISSUES_HEADERS, mark
 from sheetsync.cli import app
 from sheetsync.cli import mark as cli_mark
 from sheetsync.findings import FileError, finding
-from sheetsync.io import package as package_module
-from sheetsync.io import parts as parts_module
-from sheetsync.io.apply_edits import write_edits
-from sheetsync.io.safe_write import snapshot
-from sheetsync.mark import ISSUES_HEADERS, mark
+from sheetsync.io.ooxml import package as package_module
+from sheetsync.io.ooxml import parts as parts_module
+from sheetsync.io.ooxml.apply_edits import write_edits
+from sheetsync.io.ooxml.safe_write import snapshot
 
 runner = CliRunner()
 BAD_ORDER = order(**{"Order No": "PO-1002", "Incoterm": "DDU", "Buyer Country": "XX"})

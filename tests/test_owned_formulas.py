@@ -11,8 +11,8 @@ import pytest
 
 import rich_book
 from sheetsync.edits import ClearMarks, Formula, OwnedColumn, ReplaceSheet
-from sheetsync.io.apply_edits import write_edits
-from sheetsync.io.highlights import add_styles, remove_styles
+from sheetsync.io.ooxml.apply_edits import write_edits
+from sheetsync.io.ooxml.highlights import add_styles, remove_styles
 from test_package_writer import PREFIXED_STYLES, libreoffice_copy, parts
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")  # the rich book

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from sheetsync.book import column_letter
 from sheetsync.edits import OwnedColumn, ReplaceSheet
-from sheetsync.io import owned_sheet
-from sheetsync.io.xml_text import escape_attr
+from sheetsync.io.ooxml import owned_sheet
+from sheetsync.io.ooxml.xml_text import escape_attr
 
 TRICKY = st.text(
     alphabet=st.sampled_from(list("ab =+-@&<>\"' \t\n\u00a0\u2003\x0b\x1f_x0041é中\ufffe")), max_size=12

@@ -16,14 +16,21 @@ from hypothesis import strategies as st
 
 import rich_book
 from helpers import TODAY
+from sheetsync.actions.check import check_path
+from sheetsync.actions.mark import clear, mark
 from sheetsync.book import column_letter
-from sheetsync.check import check_path
 from sheetsync.findings import FileError
-from sheetsync.io.apply_edits import write_edits
-from sheetsync.io.highlights import add_highlight, add_styles, areas, remove_highlights, remove_styles, sqref
-from sheetsync.io.parts import CHUNK, Parts
-from sheetsync.io.xml_guard import column_number
-from sheetsync.mark import clear, mark
+from sheetsync.io.guard.xml_guard import column_number
+from sheetsync.io.ooxml.apply_edits import write_edits
+from sheetsync.io.ooxml.highlights import (
+    add_highlight,
+    add_styles,
+    areas,
+    remove_highlights,
+    remove_styles,
+    sqref,
+)
+from sheetsync.io.ooxml.parts import CHUNK, Parts
 
 # The parts mark must change in the rich book, and the one it adds.
 MARKED = {

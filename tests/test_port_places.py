@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from helpers import TODAY, line, order, rows_of, write_book
-from sheetsync.check import check_path
-from sheetsync.rules import port_names, port_places
-from sheetsync.rules.port_places import PlaceNames, all_places, country_places, index_path, shard_of
+from sheetsync.actions.check import check_path
+from sheetsync.rules.ports import names as port_names
+from sheetsync.rules.ports import places as port_places
+from sheetsync.rules.ports.places import PlaceNames, all_places, country_places, index_path, shard_of
 
 FAKE = {"mersin": ("TRMER",), "izmit": ("TRIZT", "ZARSS"), "goteborg": ("SEGOT",)}
 

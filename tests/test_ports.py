@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetsync.rules.parties import normalise_party, same_party
-from sheetsync.rules.ports import (
+from sheetsync.rules.ports.match import (
     PortComparison,
     PortStatus,
     compare_ports,

@@ -13,9 +13,9 @@ from openpyxl import Workbook, load_workbook
 from helpers import d, line, order, rows_of, shipment, write_book
 from sheetsync.book import Book
 from sheetsync.contract import LINES, ORDERS
-from sheetsync.io.package import Package
-from sheetsync.io.reader import read_book
-from sheetsync.io.sheet_head import OTHER, head_rows
+from sheetsync.io.ooxml.package import Package
+from sheetsync.io.read.reader import read_book
+from sheetsync.io.read.sheet_head import OTHER, head_rows
 
 ORDER_2 = {"Order No": "PO-1002", "Buyer": "Casa Viva S.L.", "Buyer Country": "ES", "Currency": "EUR"}
 

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 
 from helpers import TODAY, line, order
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 from sheetsync.edits import RegisterDocument
 from sheetsync.findings import FileError
-from sheetsync.io.apply_edits import write_edits
-from sheetsync.io.register import _value
-from sheetsync.template import build_template
+from sheetsync.io.ooxml.apply_edits import write_edits
+from sheetsync.io.ooxml.register import _value
+from sheetsync.workbook.template import build_template
 from test_package_writer import libreoffice_copy, parts
 
 TEMPLATE = Path(__file__).parent.parent / "workbook_templates" / "order_tracker.xlsx"

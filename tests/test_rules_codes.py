@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from helpers import TODAY, lc_order, line, order, rows_of, shipment, write_book
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 from sheetsync.findings import Finding
 from sheetsync.rules.codes import LETTER_VALUES, container_check_digit, container_numbers, judge_containers
 

@@ -25,7 +25,7 @@ from helpers import (
     shipped_order,
     write_book,
 )
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 from sheetsync.findings import Finding
 
 Rows = Iterable[Mapping[str, Any]]

@@ -7,7 +7,7 @@ from typing import Any
 
 import helpers
 from helpers import TODAY, d, lc_order, line, order, rows_of, write_book
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 
 Row = tuple[str, str, int | None, str | None]
 

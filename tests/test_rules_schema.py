@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import TODAY, d, lc_order, line, order, rows_of, shipment, write_book
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 from sheetsync.findings import Finding
 
 FAMILIES = ("schema-", "code-")

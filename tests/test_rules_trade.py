@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import TODAY, line, order, rows_of, shipment, write_book
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 
 Rows = Iterable[Mapping[str, Any]]
 

@@ -15,12 +15,12 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from helpers import TODAY, d, lc_order, line, order, rows_of, shipment
-from sheetsync.check import check_path
+from sheetsync.actions.check import check_path
 from sheetsync.cli import app
 from sheetsync.contract import LINES, ORDERS, SETTINGS, TABLE_SHEETS, codelists
 from sheetsync.contract.ports_data import DEFAULT_PORT_ALIASES, MAJOR_PORTS
-from sheetsync.template import build_template
-from sheetsync.template_lists import defined_name, list_columns, list_name
+from sheetsync.workbook.lists import defined_name, list_columns, list_name
+from sheetsync.workbook.template import build_template
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "workbook_templates" / "order_tracker.xlsx"

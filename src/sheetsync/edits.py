@@ -1,7 +1,7 @@
 """The edit model: what an action asks to change in a workbook, as plain data.
 
 Actions (mark, clear, generate) return a list of edits instead of writing files; each face
-applies them its own way — files through `sheetsync.io.package`, a live Excel through xlwings.
+applies them its own way — files through `sheetsync.io.ooxml.package`, a live Excel through xlwings.
 Edits apply in order. A cell value is text, a number or an explicit `Formula`: text is always
 written as text, so a user's `=cmd|...` can never become a formula.
 """

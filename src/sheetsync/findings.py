@@ -6,8 +6,9 @@ A code never changes meaning once released: to change a rule, add a new code.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
@@ -289,3 +290,16 @@ def finding(
         message=text,
         value=None if value is None else str(value),
     )
+
+
+@dataclass
+class FileReport:
+    """The outcome for one file, as in the findings JSON of WORKBOOK.md."""
+
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    error: FileError | None = None
+
+    @property
+    def status(self) -> str:
+        return "error" if self.error else "ok"

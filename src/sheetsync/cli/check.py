@@ -16,13 +16,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sheetsync.check import FileReport
+from sheetsync.actions.runner import check_paths, expand_paths
 from sheetsync.cli.app import app
 from sheetsync.cli.common import Format, TodayOption, parse_today
-from sheetsync.findings import Severity
-from sheetsync.io.isolate import check_paths, expand_paths
-from sheetsync.report import exit_status, summarise, to_json
-from sheetsync.report_xlsx import write_report
+from sheetsync.findings import FileReport, Severity
+from sheetsync.reporting.check_json import exit_status, summarise, to_json
+from sheetsync.reporting.check_xlsx import write_report
 
 
 class Show(StrEnum):

@@ -13,14 +13,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sheetsync.actions.runner import expand_paths
 from sheetsync.book import Book
 from sheetsync.cli.app import app
 from sheetsync.cli.common import Format, TodayOption, parse_today
-from sheetsync.dashboard import build_dashboard
 from sheetsync.findings import FileError
-from sheetsync.io.isolate import expand_paths
-from sheetsync.io.reader import read_book
-from sheetsync.kpi import RATIOS, GroupBy, KpiReport, Metric, compute_kpis
+from sheetsync.io.read.reader import read_book
+from sheetsync.reporting.dashboard import build_dashboard
+from sheetsync.reporting.kpi import RATIOS, GroupBy, KpiReport, Metric, compute_kpis
 
 
 class By(StrEnum):

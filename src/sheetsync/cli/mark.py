@@ -9,14 +9,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from sheetsync.actions.mark import clear as clear_edits
+from sheetsync.actions.mark import mark_file
 from sheetsync.cli.app import app
 from sheetsync.cli.common import TodayOption, parse_today
 from sheetsync.edits import Edit
 from sheetsync.excel_limits import MAX_HYPERLINKS
 from sheetsync.findings import FileError
-from sheetsync.io.apply_edits import write_edits
-from sheetsync.mark import clear as clear_edits
-from sheetsync.mark import mark_file
+from sheetsync.io.ooxml.apply_edits import write_edits
 
 BookArgument = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)]
 OutOption = Annotated[

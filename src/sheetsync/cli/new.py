@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from sheetsync.cli.app import app
 from sheetsync.contract import TABLE_SHEETS
-from sheetsync.template import LISTS_SHEET, SETTINGS_SHEET, build_template
+from sheetsync.workbook.template import LISTS_SHEET, SETTINGS_SHEET, build_template
 
 HELP = (
     "Create a blank order-tracking workbook in the standard layout (contract v1).\n\n"

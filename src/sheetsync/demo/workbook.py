@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sheetsync.demo.layout import apply_layout
 from sheetsync.demo.model import DemoData
-from sheetsync.template import build_template
+from sheetsync.workbook.template import build_template
 
 
 def write_demo(path: Path, data: DemoData, *, force: bool = False) -> Path:

@@ -1,0 +1,1 @@
+"""Input and output: reading (read/), hostile-file checks (guard/), package-level writing (ooxml/)."""

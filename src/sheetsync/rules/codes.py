@@ -19,7 +19,7 @@ from sheetsync.findings import Finding, finding
 from sheetsync.rules import normalise as nm
 from sheetsync.rules.emit import findings_for, order_nos
 from sheetsync.rules.engine import Context, rule
-from sheetsync.rules.ports import PortStatus, port_status
+from sheetsync.rules.ports.match import PortStatus, port_status
 
 UNKNOWN_COUNTRY_HINT = "(2 letters, e.g. CN)"
 BAD_CONTAINER_SHAPE = "Container numbers are 3 letters + U, J or Z + 7 digits."

@@ -115,7 +115,7 @@ canonical_payment_terms = _list_resolver(cl.PAYMENT_TERMS, cl.PAYMENT_TERM_ALIAS
 canonical_doc_type = _list_resolver(cl.DOC_TYPES, cl.DOC_TYPE_SLUGS)
 
 # Contract code list (Column.codelist) -> how its values are read. Ports are not rewritten:
-# they keep the user's text and are compared through `sheetsync.rules.ports`.
+# they keep the user's text and are compared through `sheetsync.rules.ports.match`.
 RESOLVERS: dict[str, Resolver] = {
     "Incoterms": canonical_incoterm,
     "Countries": canonical_country,

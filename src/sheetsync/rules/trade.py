@@ -16,7 +16,7 @@ from sheetsync.contract.codelists import RETIRED_INCOTERMS, SEA_ONLY_INCOTERMS, 
 from sheetsync.findings import Finding
 from sheetsync.rules.engine import Context, rule
 from sheetsync.rules.orderdata import at_rows, child_rows, hits, live_orders, text
-from sheetsync.rules.ports import PortComparison, compare_ports
+from sheetsync.rules.ports.match import PortComparison, compare_ports
 
 LOADING_TERMS = frozenset({"FAS", "FOB"})  # named place = port of loading
 DISCHARGE_TERMS = frozenset({"CFR", "CIF"})  # named place = port of discharge

@@ -1,0 +1,1 @@
+"""Actions: the one registry both faces call, and the isolated batch runner."""

@@ -1,0 +1,1 @@
+"""Hostile-file checks done before any reader touches a file."""

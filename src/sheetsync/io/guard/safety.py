@@ -1,0 +1,238 @@
+"""Cheap checks before any reader touches a file: what it is, how far it unzips, no DTDs.
+
+Reads little: the first bytes, the zip central directory, the prolog of each XML part and
+each sheet's `<dimension>`. Only a small sheet without a `<dimension>` is inflated whole, so
+a zip bomb costs milliseconds (a normal book: 1-2 ms).
+What this cannot see (sizes that lie, a far cell behind a lying `<dimension>`) is caught by
+the memory and time limits of `sheetsync.actions.runner`.
+"""
+
+from __future__ import annotations
+
+import errno
+import posixpath
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import olefile
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
+from sheetsync.findings import FileError
+from sheetsync.io.guard.xml_guard import dimension_ref, odd_encoding, read_head, ref_area, scan_extent
+
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC = b"PK\x03\x04"
+_XML_PARTS = (".xml", ".rels", ".vml")
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_OTHER_KINDS = {"word/": "a Word document", "ppt/": "a PowerPoint file", "mimetype": "an OpenDocument file"}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps a workbook must stay under.
+
+    Measured on xlsxwriter and openpyxl books of 50k-1M rows: sheet parts unzip 8-15:1 (even
+    one row repeated), so 200:1 leaves a 13x margin while a deflate bomb runs near 1000:1.
+    The reader holds 90-110 bytes a cell (300k rows x 45 columns: 1.2 GB, 166 s; 1M rows x
+    15 columns: 1.6 GB, 88 s), so 10M cells stays inside the 2 GiB child limit of `isolate`.
+    1 GiB of sheet XML is ~30M cells, far beyond that. Excel writes every sheet's
+    `<dimension>`, and calamine aborts the process on a far cell (it allocates the whole
+    rectangle: 512 GB for XFD1048576), so the dimension is what is capped.
+    """
+
+    unzipped_bytes: int = 1 << 30  # all parts together, as the zip directory declares them
+    ratio: float = 200.0  # unzipped : zipped, for any part over `ratio_from_bytes`
+    ratio_from_bytes: int = 1 << 20
+    members: int = 10_000
+    sheet_cells: int = 10_000_000  # rows x columns of a sheet's <dimension>
+    head_bytes: int = 64 << 10  # how much of each XML part is read
+    scan_bytes: int = 8 << 20  # a sheet without <dimension> up to this size is scanned whole
+    workbook_bytes: int = 16 << 20  # workbook.xml is parsed whole (defusedxml)
+
+
+LIMITS = Limits()
+
+
+def precheck(path: Path, limits: Limits = LIMITS) -> None:
+    """Raise FileError unless `path` looks like a workbook a reader can open safely."""
+    head = _first_bytes(path)
+    if not head:
+        raise FileError("file-corrupt", f"{path}: the file is empty (0 bytes); restore it from a backup.")
+    if head.startswith(OLE2_MAGIC):
+        _reject_ole(path)
+    if not head.startswith(ZIP_MAGIC):
+        raise FileError(
+            "file-not-xlsx", f"{path}: not an Excel workbook; open it in Excel and save as .xlsx."
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _check_directory(path, zf, limits)
+            _check_prologs(path, zf, limits)
+            _check_dimensions(path, zf, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, struct.error) as exc:
+        raise FileError(
+            "file-corrupt", f"{path}: the workbook is damaged ({exc}); restore it from a backup."
+        ) from exc
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:  # a seek to an offset the damaged zip directory gave
+            raise FileError("file-corrupt", f"{path}: the workbook is damaged ({exc}).") from exc
+        raise FileError("file-unreadable", f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+
+
+def _first_bytes(path: Path) -> bytes:
+    """The first 8 bytes, after checking the path is a readable regular file."""
+    try:
+        if not path.exists():
+            raise FileError("file-not-found", f"{path}: no such file.")
+        if not path.is_file():
+            raise FileError("file-unreadable", f"{path}: not a regular file.")
+        with open(path, "rb") as fh:
+            return fh.read(8)
+    except OSError as exc:
+        raise FileError("file-unreadable", f"{path}: cannot be opened ({exc.strerror or exc}).") from exc
+
+
+def _reject_ole(path: Path) -> NoReturn:
+    """An OLE2 compound file: an encrypted .xlsx, a legacy .xls, or something else."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except Exception as exc:  # olefile parses untrusted bytes; it fails in many ways
+        raise FileError("file-corrupt", f"{path}: a damaged Office file ({type(exc).__name__}).") from exc
+    if "encryptioninfo" in streams:
+        raise FileError(
+            "file-encrypted", f"{path}: password-protected; save an unprotected copy to check it."
+        )
+    if streams & {"workbook", "book"}:
+        raise FileError("file-legacy-xls", f"{path}: a legacy .xls workbook; save it as .xlsx in Excel.")
+    raise FileError("file-not-xlsx", f"{path}: an Office file that is not an Excel workbook.")
+
+
+def _check_directory(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+    """OOXML parts present; member count, declared size and per-part ratio under the caps."""
+    infos = zf.infolist()
+    names = {info.filename for info in infos}
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        kind = next((k for p, k in _OTHER_KINDS.items() if any(n.startswith(p) for n in names)), "")
+        what = f"{kind}, " if kind else ""
+        raise FileError(
+            "file-not-xlsx", f"{path}: a zip file but not an Excel workbook ({what}no xl/workbook.xml)."
+        )
+    if len(infos) > limits.members:
+        raise FileError("file-too-large", f"{path}: {len(infos):,} parts (limit {limits.members:,}).")
+    total = sum(info.file_size for info in infos)
+    if total > limits.unzipped_bytes:
+        raise FileError(
+            "file-too-large",
+            f"{path}: unzips to {_mb(total)} (limit {_mb(limits.unzipped_bytes)}); split the workbook.",
+        )
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise FileError(
+                "file-encrypted", f"{path}: part {info.filename} is encrypted; save an unprotected copy."
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_from_bytes and ratio > limits.ratio:
+            raise FileError(
+                "file-too-large",
+                f"{path}: part {info.filename} expands {ratio:,.0f}:1 when unzipped "
+                f"(limit {limits.ratio:,.0f}:1); this looks like a zip bomb.",
+            )
+
+
+def _check_prologs(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+    """No DTD (so no entity) in any XML part: the prolog up to the root element is read."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith(_XML_PARTS):
+            continue
+        with zf.open(info) as part:
+            text, root = read_head(part, limits.head_bytes)
+        if root == -1:
+            raise FileError(
+                "file-unsafe",
+                f"{path}: part {info.filename} declares a DTD or entities (XXE / billion laughs); "
+                "it was not read.",
+            )
+        if encoding := odd_encoding(text):
+            raise FileError(
+                "file-unsafe",
+                f"{path}: part {info.filename} is in the XML encoding {encoding}, which Excel does not "
+                "write; it was not read. Open and save the workbook in Excel.",
+            )
+        if root is None and text.strip() and info.file_size > limits.head_bytes:
+            raise FileError(
+                "file-unsafe",
+                f"{path}: part {info.filename} has no root element in its first "
+                f"{limits.head_bytes:,} bytes; it was not read.",
+            )
+
+
+def _check_dimensions(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+    """No sheet claims more cells than a reader can hold (a stray cell at XFD1048576).
+
+    Trusts `<dimension>`, as Excel writes it; a crafted file whose dimension lies, or a big
+    sheet with none, is left to the child's memory limit (calamine sizes a sheet by its cells).
+    """
+    for part, sheet in _sheet_parts(path, zf, limits).items():
+        if part not in zf.NameToInfo:
+            continue
+        with zf.open(part) as fh:
+            ref = dimension_ref(fh, limits.head_bytes)
+        area, corner = ref_area(ref) if ref else (0, "")
+        if not area and zf.getinfo(part).file_size <= limits.scan_bytes:
+            with zf.open(part) as fh:  # no usable <dimension> (not from Excel): count the cells
+                area, corner = scan_extent(fh)
+        if area > limits.sheet_cells:
+            raise FileError(
+                "file-too-large",
+                f"{path}: sheet {sheet!r} spans {area:,} cells up to {corner} "
+                f"(limit {limits.sheet_cells:,}), too many to check; split the sheet, or if your data "
+                "ends sooner, delete the cells beyond it (Ctrl+End shows the last one) and save.",
+            )
+
+
+def _sheet_parts(path: Path, zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from workbook.xml parsed safely (defusedxml)."""
+    parts = {
+        n: posixpath.basename(n)
+        for n in zf.NameToInfo
+        if n.startswith("xl/worksheets/") and n.endswith(".xml")
+    }
+    if zf.getinfo("xl/workbook.xml").file_size > limits.workbook_bytes:
+        raise FileError("file-too-large", f"{path}: xl/workbook.xml is over {_mb(limits.workbook_bytes)}.")
+    try:
+        workbook = fromstring(zf.read("xl/workbook.xml"), forbid_dtd=True)
+        rels = (
+            fromstring(zf.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+            if "xl/_rels/workbook.xml.rels" in zf.NameToInfo
+            else None
+        )
+    except DefusedXmlException as exc:
+        raise FileError(
+            "file-unsafe", f"{path}: workbook.xml declares a DTD or entities; it was not read."
+        ) from exc
+    except ParseError as exc:
+        raise FileError("file-corrupt", f"{path}: xl/workbook.xml is not well-formed ({exc}).") from exc
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in (rels if rels is not None else [])}
+    for sheet in workbook.iter():
+        target = targets.get(sheet.get(_R_ID)) if sheet.tag.endswith("}sheet") else None
+        if target:
+            part = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
+            parts[part] = sheet.get("name", part)
+    return parts
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MB"
+
+
+__all__ = ["LIMITS", "Limits", "precheck"]

@@ -1,0 +1,121 @@
+"""Apply edits (`sheetsync.edits`) to a workbook file through the package-level writer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sheetsync.edits import ClearMarks, Edit, Highlight, RegisterDocument, ReplaceSheet, number_formats
+from sheetsync.findings import FILE_ERRORS, FileError
+from sheetsync.io.ooxml import highlights, owned_sheet
+from sheetsync.io.ooxml.package import Package, SheetPart
+from sheetsync.io.ooxml.register import register_document
+from sheetsync.io.ooxml.safe_write import Snapshot, snapshot, write_safely
+
+
+def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
+    """Apply edits in order to an open package (nothing is written until `save`).
+
+    sheetsync's styles are appended once, when the first edit needs them, with every number
+    format any owned sheet of the batch uses.
+    """
+    formats = number_formats(edits)
+    for edit in edits:
+        if isinstance(edit, ClearMarks):
+            clear_marks(package, edit)
+        elif isinstance(edit, ReplaceSheet):
+            replace_sheet(package, edit, _ensure_styles(package, formats))
+        elif isinstance(edit, Highlight):
+            highlight(package, edit, formats)
+        elif isinstance(edit, RegisterDocument):
+            register_document(package, edit)
+
+
+def _require_styles(package: Package) -> str:
+    if package.styles is None:
+        raise FileError("file-corrupt", "the workbook has no styles part")
+    return package.styles
+
+
+def clear_marks(package: Package, edit: ClearMarks) -> None:
+    """Remove sheetsync's highlights, owned sheets and styles (what `mark` adds)."""
+    for sheet in package.sheets():
+        if sheet.name in edit.owned or not sheet.is_worksheet:
+            continue
+        offset, tail = package.sheet_tail(sheet.part)
+        if highlights.has_highlights(tail):
+            package.write_tail(sheet.part, offset, highlights.remove_highlights(tail))
+    for name, headers in edit.owned.items():
+        found = package.sheet(name)
+        if found is not None:
+            _check_owned(package, found, headers)
+            package.remove_sheet(found)
+    styles = _require_styles(package)
+    package.write(styles, highlights.remove_styles(package.read(styles)))
+
+
+def _check_owned(package: Package, sheet: SheetPart, headers: tuple[str, ...]) -> None:
+    """Refuse to remove a user's own sheet that merely has the owned sheet's name."""
+    row = owned_sheet.first_row(package.head(sheet.part), package.shared_text())
+    if tuple(t.strip() for t in row[: len(headers)]) != headers:
+        raise FileError(
+            "file-sheet-taken",
+            f"The book has its own sheet named {sheet.name!r}; rename it so sheetsync can write its own.",
+        )
+
+
+def _ensure_styles(package: Package, formats: tuple[int, ...] = ()) -> highlights.StyleIds:
+    """sheetsync's styles, appended once per write (`ClearMarks` removes the previous ones)."""
+    if package.style_ids is None:
+        styles = _require_styles(package)
+        xml, package.style_ids = highlights.add_styles(package.read(styles), formats)
+        package.write(styles, xml)
+    return package.style_ids
+
+
+def replace_sheet(package: Package, edit: ReplaceSheet, ids: highlights.StyleIds | None = None) -> None:
+    """Add the owned sheet, replacing a previous one of the same name."""
+    ids = ids or _ensure_styles(package, number_formats([edit]))
+    existing = package.sheet(edit.name)
+    if existing is not None:
+        _check_owned(package, existing, tuple(c.header for c in edit.columns))
+        package.remove_sheet(existing)
+    filtered = owned_sheet.filter_range(edit) if edit.autofilter else None
+    package.add_worksheet(
+        edit.name,
+        lambda: owned_sheet.render_chunks(edit, ids.header_xf, ids.link_xf, ids.number_xfs),
+        filtered,
+    )
+
+
+def highlight(package: Package, edit: Highlight, formats: tuple[int, ...] = ()) -> None:
+    """Mark cells on a user's worksheet with one conditional-format block."""
+    sheet = package.sheet(edit.sheet)
+    if sheet is None or not sheet.is_worksheet or not edit.cells:
+        return
+    ids = _ensure_styles(package, formats)
+    offset, tail = package.sheet_tail(sheet.part)
+    package.write_tail(sheet.part, offset, highlights.add_highlight(tail, edit.cells, ids.mark_dxf))
+
+
+def write_edits(
+    source: Path,
+    edits: Sequence[Edit],
+    out: Path | None = None,
+    read_as: Snapshot | None = None,
+    backup: bool = True,
+) -> Path | None:
+    """Apply edits to `source` and write it in place (or to `out`) safely; return the backup.
+
+    `read_as` is the snapshot taken when the book was read (for the changed-since-read check);
+    without it the snapshot is taken now.
+    """
+    if not source.is_file():
+        raise FileError("file-not-found", f"{source}: {FILE_ERRORS['file-not-found']}")
+    read_as = read_as or snapshot(source)
+    package = Package(source)
+    try:
+        apply_edits(package, edits)
+        return write_safely(source, out or source, package.save, read_as, backup)
+    finally:
+        package.close()

@@ -1,0 +1,268 @@
+"""Register a generated document in the book's `Documents` sheet, at the package level.
+
+The row of the document's Doc No is updated in place (a regenerated invoice keeps its row);
+a new document takes the Excel Table's empty last row if it has one, else a new row below it,
+and the Table's range, its autofilter and the sheet's dimension grow by that row. Cells in
+columns sheetsync does not know are kept as they were; each new cell takes the format of its
+column (the row above, else the column's own style). Only the Documents sheet and its Table
+part change; every other part is copied as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+
+from sheetsync.book import column_letter
+from sheetsync.contract.model import header_key
+from sheetsync.contract.sheets import DOCUMENTS
+from sheetsync.edits import RegisterDocument
+from sheetsync.findings import WRITE_ERRORS, FileError
+from sheetsync.io.guard.xml_guard import column_number
+from sheetsync.io.ooxml import workbook_xml as wx
+from sheetsync.io.ooxml.owned_sheet import inline_string
+from sheetsync.io.ooxml.package import Package
+from sheetsync.io.ooxml.xml_text import text_of
+from sheetsync.io.read.sheet_head import CELL, ROW
+
+_R = re.compile(rb'\sr="([A-Z]+)?(\d+)"')
+_S = re.compile(rb'\ss="(\d+)"')
+_T = re.compile(rb'\st="(\w+)"')
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)\b")
+_REF = re.compile(
+    rb'(<(?:[\w.-]+:)?(?:table|autoFilter|dimension)\b[^>]*?\sref=")([A-Z]+)(\d+):([A-Z]+)(\d+)(")'
+)
+_SHEET_DATA = re.compile(rb"<(?P<p>[\w.-]+:)?sheetData\b[^>]*?(?P<empty>/)?>")
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
+_EPOCHS = {False: dt.datetime(1899, 12, 30), True: dt.datetime(1904, 1, 1)}
+RegisterValue = str | float | dt.date | None
+
+
+def _fail(code: str, detail: str) -> FileError:
+    return FileError(code, f"{WRITE_ERRORS[code]} {detail}")
+
+
+def register_document(package: Package, edit: RegisterDocument) -> None:
+    """Write `edit.values` (contract keys of the Documents sheet) as the document's row.
+
+    Values for columns the book's register does not have are left out; Doc No is required.
+    """
+    sheet = package.sheet(DOCUMENTS.name)
+    if sheet is None or not sheet.is_worksheet:
+        raise _fail("file-no-register", "Add a Documents sheet (as `sheetsync new` lays it out).")
+    xml = package.read(sheet.part)
+    texts = _cell_texts(package)
+    rows = _rows(xml)
+    table_part = _table_part(package, sheet.part)
+    table = package.read(table_part) if table_part else None
+    header_row, last_row = _table_rows(table) if table else (_header_row(rows, texts), max(rows, default=0))
+    columns = _columns(rows.get(header_row), texts)
+    if "doc_no" not in columns:
+        raise _fail("file-no-register", "Its header row has no Doc No column.")
+    values = {key: value for key, value in edit.values.items() if key in columns}
+    target, grow = _target_row(rows, columns["doc_no"], str(values["doc_no"]), header_row, last_row, texts)
+    date1904 = bool(wx.DATE1904.search(package.head(package.workbook)))
+    styles = _column_styles(xml, rows.get(target - 1) if target - 1 > header_row else None)
+    xml = _put_row(
+        xml, rows, target, _render_row(rows.get(target), target, columns, values, styles, date1904)
+    )
+    if grow:
+        xml = _grow(xml, target)
+        if table_part and table:
+            package.write(table_part, _grow(table, target))
+    package.write(sheet.part, xml)
+
+
+def _rows(xml: bytes) -> dict[int, re.Match[bytes]]:
+    """The sheet's rows by Excel row number."""
+    rows = {}
+    for row in ROW.finditer(xml):
+        number = _R.search(row.group("attrs") or b"")
+        if number:
+            rows[int(number.group(2))] = row
+    return rows
+
+
+def _table_part(package: Package, sheet_part: str) -> str | None:
+    """The sheet's Table part named Documents, else its only Table."""
+    rels = wx.rels_path(sheet_part)
+    if not package.exists(rels):
+        return None
+    found = [
+        wx.resolve(sheet_part, tag.attrs["Target"])
+        for tag in wx.tags(package.read(rels), b"Relationship")
+        if tag.attrs.get("Type", "").endswith("/table")
+    ]
+    named = [part for part in found if re.search(rb'\sname="Documents"', package.head(part, 4096))]
+    if len(named) == 1:
+        return named[0]
+    return found[0] if len(found) == 1 else None
+
+
+def _table_rows(table: bytes) -> tuple[int, int]:
+    """(header row, last row) of a Table part's ref; a totals row is refused (rows would shift)."""
+    found = re.search(rb'<(?:[\w.-]+:)?table\b[^>]*?\sref="[A-Z]+(\d+):[A-Z]+(\d+)"', table)
+    if found is None:
+        raise _fail("file-no-register", "Its Table has no range.")
+    totals = re.search(rb'<(?:[\w.-]+:)?table\b[^>]*?\stotalsRowCount="([1-9]\d*)"', table)
+    if totals:
+        raise _fail("file-no-register", "Its Table has a totals row; turn it off to register documents.")
+    return int(found.group(1)), int(found.group(2))
+
+
+def _header_row(rows: Mapping[int, re.Match[bytes]], text: Callable[[bytes, bytes | None], str]) -> int:
+    """Without a Table: the first row holding a Doc No header."""
+    for number in sorted(rows):
+        if "doc_no" in _columns(rows[number], text):
+            return number
+    raise _fail("file-no-register", "Its header row has no Doc No column.")
+
+
+def _cell_texts(package: Package) -> Callable[[bytes, bytes | None], str]:
+    """A cell's text (shared, inline or formula string, or the number as written)."""
+    shared = package.shared_text()
+
+    def text(attrs: bytes, body: bytes | None) -> str:
+        if not body or not _VALUE.search(body):
+            return ""
+        kind = m.group(1) if (m := _T.search(attrs)) else b"n"
+        if kind == b"s":
+            index = text_of(body, b"v").strip()
+            return shared(int(index)) if index.isdigit() else ""
+        return text_of(body, b"t" if kind == b"inlineStr" else b"v")
+
+    return text
+
+
+def _cells(row: re.Match[bytes] | None) -> dict[int, re.Match[bytes]]:
+    """The row's cells by 0-based column."""
+    if row is None or not row.group("body"):
+        return {}
+    out = {}
+    for cell in CELL.finditer(row.group("body")):
+        ref = _R.search(cell.group("attrs"))
+        if ref and ref.group(1):
+            out[column_number(ref.group(1).decode()) - 1] = cell
+    return out
+
+
+def _columns(header: re.Match[bytes] | None, text: Callable[[bytes, bytes | None], str]) -> dict[str, int]:
+    """Contract key -> 0-based column, from the header row."""
+    aliases = {k: c.key for c in DOCUMENTS.columns for k in c.match_keys()}
+    out: dict[str, int] = {}
+    for index, cell in _cells(header).items():
+        key = aliases.get(header_key(text(cell.group("attrs"), cell.group("body"))))
+        if key and key not in out:
+            out[key] = index
+    return out
+
+
+def _target_row(
+    rows: Mapping[int, re.Match[bytes]],
+    doc_column: int,
+    doc_no: str,
+    header_row: int,
+    last_row: int,
+    text: Callable[[bytes, bytes | None], str],
+) -> tuple[int, bool]:
+    """(row to write, whether the table grows): the Doc No's row, the empty last row, or the next."""
+    for number in range(header_row + 1, last_row + 1):
+        cell = _cells(rows.get(number)).get(doc_column)
+        if cell is not None and text(cell.group("attrs"), cell.group("body")).strip() == doc_no.strip():
+            return number, False
+    last = _cells(rows.get(last_row))
+    if last_row > header_row and not any(text(c.group("attrs"), c.group("body")) for c in last.values()):
+        return last_row, False
+    return last_row + 1, True
+
+
+def _column_styles(xml: bytes, above: re.Match[bytes] | None) -> Callable[[int], bytes]:
+    """A new cell's style attribute: the cell above's, else its column's (`<col style>`)."""
+    by_column = {}
+    for col in wx.tags(xml, b"col"):
+        if "style" in col.attrs:
+            for index in range(int(col.attrs.get("min", 1)) - 1, int(col.attrs.get("max", 1))):
+                by_column[index] = col.attrs["style"].encode()
+    cells = _cells(above)
+
+    def style(index: int) -> bytes:
+        found = _S.search(cells[index].group("attrs")) if index in cells else None
+        value = found.group(1) if found else by_column.get(index)
+        return b' s="%s"' % value if value and value != b"0" else b""
+
+    return style
+
+
+def _value(value: RegisterValue, date1904: bool) -> tuple[bytes, bytes] | None:
+    """(type attribute, body) for a value; None for an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return b' t="inlineStr"', inline_string(value).encode("utf-8")
+    if isinstance(value, dt.date):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        days = (moment.replace(tzinfo=None) - _EPOCHS[date1904]) / dt.timedelta(days=1)
+        return b"", b"<v>%s</v>" % repr(round(days, 10)).encode()
+    return b"", b"<v>%s</v>" % repr(float(value)).encode()
+
+
+def _render_row(
+    existing: re.Match[bytes] | None,
+    number: int,
+    columns: Mapping[str, int],
+    values: Mapping[str, RegisterValue],
+    style: Callable[[int], bytes],
+    date1904: bool,
+) -> bytes:
+    """The row with sheetsync's cells set and any other cell kept as written."""
+    p = (existing.group("p") if existing else None) or b""
+    kept = {i: cell.group() for i, cell in _cells(existing).items()}
+    old = _cells(existing)
+    for key, value in values.items():
+        index = columns[key]
+        ref = f"{column_letter(index)}{number}".encode()
+        current = _S.search(old[index].group("attrs")) if index in old else None
+        s = b' s="%s"' % current.group(1) if current else style(index)
+        rendered = _value(value, date1904)
+        if rendered is None:
+            kept[index] = b'<%sc r="%s"%s/>' % (p, ref, s) if s else b""
+        else:
+            kind, body = rendered
+            body = re.sub(rb"<(/?)", lambda m: b"<" + m.group(1) + p, body)
+            kept[index] = b'<%sc r="%s"%s%s>%s</%sc>' % (p, ref, s, kind, body, p)
+    attrs = re.sub(rb'\sspans="[^"]*"', b"", existing.group("attrs")) if existing else b' r="%d"' % number
+    return b"<%srow%s>%s</%srow>" % (p, attrs, b"".join(kept[i] for i in sorted(kept)), p)
+
+
+def _put_row(xml: bytes, rows: Mapping[int, re.Match[bytes]], number: int, row: bytes) -> bytes:
+    """Replace row `number`, or insert it before the first row below it (or at the end of sheetData)."""
+    if number in rows:
+        found = rows[number]
+        return xml[: found.start()] + row + xml[found.end() :]
+    below = [rows[n].start() for n in rows if n > number]
+    if below:
+        at = min(below)
+        return xml[:at] + row + xml[at:]
+    data = _SHEET_DATA.search(xml)
+    if data is None:
+        raise _fail("file-no-register", "Its sheet has no cell data part.")
+    if data.group("empty"):
+        p = data.group("p") or b""
+        opened = data.group()[:-2] + b">"
+        return xml[: data.start()] + opened + row + b"</%ssheetData>" % p + xml[data.end() :]
+    close = _SHEET_DATA_END.search(xml, data.end())
+    if close is None:
+        raise _fail("file-no-register", "Its sheet data is not closed.")
+    return xml[: close.start()] + row + xml[close.start() :]
+
+
+def _grow(xml: bytes, last_row: int) -> bytes:
+    """Every table, autoFilter and dimension range now reaches down to `last_row` at least."""
+
+    def grow(m: re.Match[bytes]) -> bytes:
+        end = max(int(m.group(5)), last_row)
+        return m.group(1) + m.group(2) + m.group(3) + b":" + m.group(4) + b"%d" % end + m.group(6)
+
+    return _REF.sub(grow, xml)

@@ -1,0 +1,1 @@
+"""Reading workbooks fast and tolerantly into the `Book` model."""

@@ -1,0 +1,1 @@
+"""Reporting: KPIs, the watch list, the dashboard workbook and the check reports (JSON, xlsx)."""

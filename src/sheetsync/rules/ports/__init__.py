@@ -1,0 +1,1 @@
+"""Ports: UN/LOCODE places, names and aliases, and how two port fields are compared."""
