@@ -166,10 +166,13 @@ def _workbook_xml(names: list[str], shape: str) -> str:
     )
 
 
-def write_package(path: Path, grid: Grid, styles: str = "excel", workbook: str = "excel") -> Path:
-    """The grid as an .xlsx whose workbook.xml and styles.xml take the named shapes."""
+def write_package(
+    path: Path, grid: Grid, styles: str = "excel", workbook: str = "excel", prefix: str | None = None
+) -> Path:
+    """The grid as an .xlsx whose workbook.xml and styles.xml take the named shapes (or are the
+    XML given, starting with `<`); sheets are written in `prefix` (`x:`) or the default namespace."""
     names = list(grid)
-    p = "x:" if workbook == "prefixed" else ""
+    p = prefix if prefix is not None else "x:" if workbook == "prefixed" else ""
     shared: dict[str, int] = {}
     sheets = {f"xl/worksheets/sheet{i}.xml": _sheet_xml(grid[n], shared, p) for i, n in enumerate(names, 1)}
     items = "".join(f"<{p}si><{p}t>{escape(text)}</{p}t></{p}si>" for text in shared)
@@ -209,11 +212,13 @@ def write_package(path: Path, grid: Grid, styles: str = "excel", workbook: str =
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PKG_REL}">'
             f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
-        book.writestr("xl/workbook.xml", _workbook_xml(names, workbook))
+        book.writestr(
+            "xl/workbook.xml", workbook if workbook.startswith("<") else _workbook_xml(names, workbook)
+        )
         book.writestr(
             "xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{PKG_REL}">{rels}</Relationships>'
         )
-        book.writestr("xl/styles.xml", STYLES[styles])
+        book.writestr("xl/styles.xml", styles if styles.startswith("<") else STYLES[styles])
         book.writestr("xl/sharedStrings.xml", strings)
         for part, xml in sheets.items():
             book.writestr(part, xml)
