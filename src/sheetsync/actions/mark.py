@@ -146,13 +146,15 @@ def mark_file(
     report = check_path(book, today)
     if report.error:
         raise report.error
+    found = len(report.findings)
     edits = mark(book, report.findings)
+    del report  # the edits hold what is written; a million Finding objects need not outlive them
     kept = write_edits(book, edits, out, read_as, backup)
     issues = next(e for e in edits if isinstance(e, ReplaceSheet))
     highlighted = [e for e in edits if isinstance(e, Highlight)]
     return Marked(
-        findings=len(report.findings),
-        listed=rows_listed(len(report.findings)),
+        findings=found,
+        listed=rows_listed(found),
         linked=len(issues.links),
         cells=sum(len(e.cells) for e in highlighted),
         sheets=len(highlighted),
