@@ -142,3 +142,18 @@ def test_a_register_another_program_saved_is_found_and_updated(
     ref, rows = register_rows(resaved)
     assert ref == "A1:K3"
     assert [(row[0], row[6]) for row in rows] == [("CI-1001", 4410), ("PL-1001", None)]
+
+
+def test_a_register_write_that_would_damage_the_sheet_is_refused(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RegisterDocument goes through the same check as mark: a part that would not parse is never written."""
+    from sheetsync.io.ooxml import register as register_module
+
+    before = book.read_bytes()
+    monkeypatch.setattr(register_module, "inline_string", lambda text: f"<is><q:t>{text}</q:t></is>")
+    with pytest.raises(FileError) as caught:
+        register(book, INVOICE)
+    assert caught.value.code == "file-write-failed"
+    assert f"{DOCUMENTS}: not well-formed XML (unbound prefix" in caught.value.message
+    assert book.read_bytes() == before
