@@ -176,7 +176,7 @@ def document_groups(book: Book, index: OrderIndex, doc_findings: Iterable[Findin
 
 def milestone_events(book: Book, index: OrderIndex) -> pd.DataFrame:
     """Every milestone of a live order with both dates: order position, actual date, done by plan."""
-    chain = Chain.of(book.sheets["Orders"])
+    chain = Chain.of(book.sheets["Orders"], book.settings.milestones_not_tracked)
     row, col = np.nonzero(chain.has_plan & chain.has_actual)
     pos = index.of_row[row]
     mine = pos >= 0
