@@ -419,7 +419,7 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Key]]:
 
 
 def _present(book: Book, key: Key) -> bool:
-    code, sheet, row, column = key
+    _, sheet, _, column = key
     sd = next((s for s in book.sheets.values() if s.name == sheet), None)
     return sd is not None and (column is None or any(ref.header == column for ref in sd.columns.values()))
 
