@@ -38,7 +38,7 @@ def summarise(reports: Sequence[FileReport]) -> Summary:
 
 
 def exit_status(reports: Sequence[FileReport]) -> int:
-    """2 when a file could not be read or its check is incomplete (internal-error), else 1 on errors, else 0."""
+    """2 when a file could not be read or was checked only in part; else 1 on errors; else 0."""
     summary = summarise(reports)
     if summary.unreadable or any(r.incomplete for r in reports):
         return EXIT_UNREADABLE
