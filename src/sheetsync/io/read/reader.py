@@ -15,7 +15,8 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from sheetsync.book import Book, SheetData, column_letter
+from sheetsync.a1 import column_letter
+from sheetsync.book import Book, SheetData
 from sheetsync.contract import ISSUES_SHEET, LISTS_SHEET, SETTINGS_SHEET, TABLE_SHEETS, Sheet
 from sheetsync.contract.headers import HeaderMatcher, sheet_fit, sheet_key
 from sheetsync.findings import FileError, Finding, finding

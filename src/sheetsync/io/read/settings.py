@@ -8,7 +8,8 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from sheetsync.book import Settings, column_letter
+from sheetsync.a1 import column_letter
+from sheetsync.book import Settings
 from sheetsync.contract import SETTINGS, SETTINGS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.contract.codelists import MILESTONES
 from sheetsync.contract.headers import HeaderMatcher, sheet_fit
