@@ -32,7 +32,7 @@ from sheetsync.rules.judge import check_book
 from sheetsync.rules.normalise import normalise_book
 
 Key = tuple[str, str, int | None, str | None]
-BOOK_LEVEL = {"schema-header-missing", "schema-sheet-missing", "sheet-skipped"}
+BOOK_LEVEL = {"schema-header-missing", "schema-sheet-missing", "sheet-skipped", "sheet-duplicate"}
 
 
 def renamed(rows: Iterable[Mapping[str, Any]], names: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -148,7 +148,7 @@ def test_a_rule_that_raises_is_one_internal_error_and_the_others_still_run(
     ]
     error = next(f for f in report.findings if f.code == "internal-error")
     assert error.severity == "error" and error.cell is None
-    assert "ship (broken)" in error.message and "ZeroDivisionError" in error.message
+    assert "test_any_book (broken) checks failed (ZeroDivisionError)" in error.message
     log = Path(error.message.split("the log ")[1].rstrip("."))
     assert log.parent == tmp_path / "logs"
     assert "ZeroDivisionError: a bug in sheetsync" in log.read_text()
@@ -323,8 +323,8 @@ def test_sheet_names_with_a_year_are_read_and_other_sheets_are_listed(tmp_path: 
     })  # fmt: skip
     report = check_path(path, TODAY)
     assert rows_of(report.findings) == [
+        ("sheet-duplicate", "Orders 2023", None, None),
         ("sheet-skipped", "Notes", None, None),
-        ("sheet-skipped", "Orders 2023", None, None),
     ]
     skipped = {f.sheet: f.message for f in report.findings}
     assert "'Orders 2024' was read as Orders" in skipped["Orders 2023"]

@@ -136,6 +136,14 @@ CATALOGUE: dict[str, Code] = _catalogue(
     ),
     Code("sheet-skipped", I, "Sheet not read", "Sheet {sheet} was skipped.", "WORKBOOK.md"),
     Code(
+        "sheet-duplicate",
+        W,
+        "Second sheet of the same kind",
+        "Sheet {read!r} was read as {contract}; this one also fits that name and was skipped: "
+        "merge them or rename one.",
+        "WORKBOOK.md",
+    ),
+    Code(
         "column-map-unknown",
         W,
         "Column Map names no contract column",

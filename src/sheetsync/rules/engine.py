@@ -47,8 +47,9 @@ class Rule:
 
     @property
     def family(self) -> str:
-        """The rule's family as users read it: its codes' common prefix and its function."""
-        return f"{self.codes[0].split('-')[0]} ({self.name})"
+        """The rule's family: the module under rules/ it is written in (`milestones`, `lc_dates`)."""
+        module: str = getattr(self.fn, "func", self.fn).__module__
+        return module.rsplit(".", 1)[-1]
 
     def sheets(self) -> tuple[str, ...]:
         """The sheets the rule cannot run without."""
@@ -104,6 +105,7 @@ def add_rule(name: str, codes: tuple[str, ...], needs: tuple[str, ...], fn: Rule
 def run_rules(book: Book, ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
     """Run every applicable rule; one that fails (or emits a code it did not declare) is an internal-error."""
     found: list[Finding] = []
+    failed: set[str] = set()  # families already reported: one internal-error each
     for r in REGISTRY if rules is None else rules:
         if not r.applies(book):
             continue
@@ -112,8 +114,10 @@ def run_rules(book: Book, ctx: Context, rules: Iterable[Rule] | None = None) -> 
             for f in emitted:
                 if f.code not in r.codes:
                     raise AssertionError(f"rule {r.name} emitted undeclared code {f.code}")
-        except Exception as exc:
-            found.append(internal_error(book, r.family, exc, (r.sheets() or ("",))[0]))
+        except Exception as exc:  # reported as an internal-error finding, its traceback in a log
+            if r.family not in failed:
+                failed.add(r.family)
+                found.append(internal_error(book, f"{r.family} ({r.name})", exc, (r.sheets() or ("",))[0]))
             continue
         found.extend(emitted)
     return found

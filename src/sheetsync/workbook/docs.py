@@ -45,9 +45,14 @@ MATCHING = """## How headers and sheets are matched
 LOCATED = """A finding points at a cell. Where a required column is blank on every row that needs it
 (`schema-required`, `milestone-plan-missing`, `milestone-actual-missing`), the column gets one
 finding on its header cell, with the number of rows in the message and in `value`. Book-level
-findings (`internal-error`, `sheet-skipped`) leave row and cell null. `internal-error` means
-sheetsync itself failed on one family of checks: the others ran, the traceback is in the log file
-the message names, and the exit status is 2."""
+findings (`internal-error`, `sheet-skipped`, `sheet-duplicate`) leave row and cell null.
+`internal-error` means sheetsync itself failed on one family of checks: the others ran, the
+traceback is in the log file the message names, and the exit status is 2.
+
+A rule runs only when the sheets and columns it needs are in the book; an absent required column
+is reported once (`schema-header-missing`) and stops nothing else. Milestones named in the
+Settings key `Milestones Not Tracked` (comma-separated, e.g. `Inspection, Docs Sent`) get no
+`milestone-*` finding and count in no KPI."""
 
 
 def _cell(text: str) -> str:

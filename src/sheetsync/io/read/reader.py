@@ -52,11 +52,11 @@ def _skipped(names: list[str], used: dict[str, str], also: dict[str, str], tabs:
             continue
         if name in also:
             first = also[name]
-            why = f"Sheet {first!r} was read as {used[first]}; this one also fits that name and was skipped."
+            notes.append(finding("sheet-duplicate", name, None, read=first, contract=used[first]))
         else:
             wanted = ", ".join(s.name for s in TABLE_SHEETS)
             why = f"Not a sheet sheetsync reads ({wanted}, Settings, Lists); skipped."
-        notes.append(finding("sheet-skipped", name, None, message=why))
+            notes.append(finding("sheet-skipped", name, None, message=why))
     return notes
 
 
