@@ -454,3 +454,21 @@ def test_any_subset_of_columns_and_sheets_finds_the_same_on_what_is_left(
 def test_the_subset_property_sees_findings_of_every_family(full: dict[str, list[Key]]) -> None:
     families = {k[0].split("-")[0] for found in full.values() for k in found}
     assert {"schema", "code", "calc", "ship", "trade", "lc", "milestone"} <= families
+
+
+def test_the_template_offers_the_column_map_and_milestones_not_tracked(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from sheetsync.cli import app
+
+    path = tmp_path / "new.xlsx"
+    result = CliRunner().invoke(app, ["new", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Column Map" in " ".join(result.output.split())
+    wb = load_workbook(path)
+    assert "Milestones Not Tracked" in [row[0].value for row in wb["Settings"].iter_rows()]
+    lists = [[c.value for c in row] for row in wb["Lists"].iter_rows(max_row=3)]
+    assert lists[0][-3:] == ["Map Sheet", "Header as Written", "Contract Column"]
+    assert lists[1][-3:] == ["Orders", "Order ID", "Order No"]
+    assert check_path(path, TODAY).findings == []
