@@ -472,3 +472,23 @@ def test_the_template_offers_the_column_map_and_milestones_not_tracked(tmp_path:
     assert lists[0][-3:] == ["Map Sheet", "Header as Written", "Contract Column"]
     assert lists[1][-3:] == ["Orders", "Order ID", "Order No"]
     assert check_path(path, TODAY).findings == []
+
+
+def test_a_reader_failure_is_sheetsyncs_not_a_damaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sheetsync.io.read import reader
+
+    def broken(path: Path, fast: bool = True) -> Book:
+        raise KeyError("a bug in the reader")
+
+    monkeypatch.setattr(reader, "read_book", broken)
+    monkeypatch.setenv("SHEETSYNC_LOG_DIR", str(tmp_path / "logs"))
+    path = write_book(tmp_path / "b.xlsx", [order()], [line()])
+    report = check_path(path, TODAY)
+    assert report.error is None
+    assert rows_of(report.findings) == [("internal-error", "", None, None)]
+    message = report.findings[0].message
+    assert f"sheetsync failed reading {path} (KeyError)" in message and "damaged" not in message
+    assert "a bug in the reader" in Path(message.split("the log ")[1].rstrip(".")).read_text()
+    assert exit_status([report]) == 2

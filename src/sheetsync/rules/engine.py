@@ -130,10 +130,16 @@ def log_dir() -> Path:
     return folder
 
 
-def internal_error(book: Book, family: str, exc: BaseException, sheet: str = "") -> Finding:
-    """One `internal-error` finding for a failed part of the check; its traceback goes to a log file."""
+def write_log(path: Path, what: str, exc: BaseException) -> str:
+    """Write `exc`'s traceback to a new log file (for the user to send in); its path."""
     fd, log = tempfile.mkstemp(prefix="sheetsync-internal-", suffix=".log", dir=log_dir())
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(f"sheetsync internal error in the {family} checks on {book.path}\n\n")
+        fh.write(f"sheetsync internal error in {what} on {path}\n\n")
         fh.write("".join(traceback.format_exception(exc)))
+    return log
+
+
+def internal_error(book: Book, family: str, exc: BaseException, sheet: str = "") -> Finding:
+    """One `internal-error` finding for a failed part of the check; its traceback goes to a log file."""
+    log = write_log(book.path, f"the {family} checks", exc)
     return finding(INTERNAL_ERROR, sheet, None, family=family, error=type(exc).__name__, log=log)

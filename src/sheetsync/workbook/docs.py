@@ -46,8 +46,9 @@ LOCATED = """A finding points at a cell. Where a required column is blank on eve
 (`schema-required`, `milestone-plan-missing`, `milestone-actual-missing`), the column gets one
 finding on its header cell, with the number of rows in the message and in `value`. Book-level
 findings (`internal-error`, `sheet-skipped`, `sheet-duplicate`) leave row and cell null.
-`internal-error` means sheetsync itself failed on one family of checks: the others ran, the
-traceback is in the log file the message names, and the exit status is 2.
+`internal-error` means sheetsync itself failed on one family of checks (the others ran) or on
+reading a file that opened fine (a file is called damaged only when its zip or XML is invalid):
+the traceback is in the log file the message names, and the exit status is 2.
 
 A rule runs only when the sheets and columns it needs are in the book; an absent required column
 is reported once (`schema-header-missing`) and stops nothing else. Milestones named in the
