@@ -82,19 +82,30 @@ def spelling(draw: st.DrawFn, header: str) -> str:
     return written if any(c.isalnum() for c in written) else header
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_case_spacing_and_punctuation_maps_to_the_same_column(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    written = {c.header: data.draw(spelling(c.header), label=c.header) for c in LINES.columns}
-    path = tmp_path_factory.mktemp("spelling") / "b.xlsx"
-    write_book(path, [order()], renamed([line()], written), headers={"Lines": headers(LINES, written)})
-    lines = read_book(path).sheets["Lines"]
-    assert {key: ref.header for key, ref in lines.columns.items()} == {
-        c.key: written[c.header].strip() for c in LINES.columns
+    spelt = {
+        s.name: {c.header: data.draw(spelling(c.header), label=f"{s.name}.{c.header}") for c in s.columns}
+        for s in (ORDERS, LINES, SHIPMENTS)
     }
-    assert lines.extra_headers == []
+    path = tmp_path_factory.mktemp("spelling") / "b.xlsx"
+    write_book(
+        path, renamed([order()], spelt["Orders"]), renamed([line()], spelt["Lines"]),
+        renamed([shipment()], spelt["Shipments"]),
+        headers={s.name: headers(s, spelt[s.name]) for s in (ORDERS, LINES, SHIPMENTS)},
+    )  # fmt: skip
+    book = read_book(path)
+    for s in (ORDERS, LINES, SHIPMENTS):
+        sheet = book.sheets[s.name]
+        written = spelt[s.name]
+        assert {key: ref.header for key, ref in sheet.columns.items()} == {
+            c.key: written[c.header].strip() for c in s.columns
+        }
+        assert sheet.extra_headers == []
+    assert [f for f in book.findings if f.code.startswith("schema-header")] == []
 
 
 def test_percent_and_hash_carry_meaning(tmp_path: Path) -> None:
