@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from helpers import TODAY, d, line, order, rows_of, shipment, write_book
+from helpers import TODAY, d, lc_order, line, order, rows_of, shipment, write_book
 from sheetsync.actions.check import check_path
 from sheetsync.book import Book
 from sheetsync.contract import LINES, ORDERS, SHEETS, SHIPMENTS
@@ -238,6 +238,18 @@ def test_a_column_blank_on_every_row_is_one_finding_on_its_header(tmp_path: Path
     (blank,) = report.findings
     assert (blank.cell, blank.value, blank.order) == ("K1", "3", None)
     assert "blank on all 3 rows" in blank.message
+
+
+def test_an_absent_conditionally_required_column_is_one_finding(tmp_path: Path) -> None:
+    without = [
+        {h: v for h, v in lc_order(**{"Order No": no}).items() if h != "L/C No"} for no in ("PO-1", "PO-2")
+    ]
+    lines = [line(**{"Order No": no}) for no in ("PO-1", "PO-2")]
+    path = write_book(tmp_path / "b.xlsx", without, lines, headers={"Orders": list(without[0])})
+    report = check_path(path, TODAY)
+    assert rows_of(report.findings) == [("schema-required", "Orders", 1, "L/C No")]
+    assert (report.findings[0].cell, report.findings[0].value) == (None, "2")
+    assert report.findings[0].message == "Fill L/C No: the column is absent; 2 rows that need it."
 
 
 def test_a_column_blank_on_some_rows_keeps_its_cell_findings(tmp_path: Path) -> None:
