@@ -493,7 +493,7 @@ def test_the_template_offers_the_column_map_and_milestones_not_tracked(tmp_path:
     assert "Milestones Not Tracked" in [row[0].value for row in wb["Settings"].iter_rows()]
     lists = [[c.value for c in row] for row in wb["Lists"].iter_rows(max_row=3)]
     assert lists[0][-3:] == ["Map Sheet", "Header as Written", "Contract Column"]
-    assert lists[1][-3:] == ["Orders", "Order ID", "Order No"]
+    assert lists[1][-3:] == ["Orders", "Handled By", "Coordinator"]
     assert check_path(path, TODAY).findings == []
 
 
