@@ -113,9 +113,13 @@ def clear(book_path: Path) -> list[Edit]:
     return [ClearMarks(owned={ISSUES_SHEET: ISSUES_HEADERS})]
 
 
-def mark(book_path: Path, findings: Sequence[Finding]) -> list[Edit]:
-    """Write findings back: clear the previous marks, then the Issues sheet and highlights."""
-    issues, marked = marks(findings, sheet_names(book_path))
+def mark(book_path: Path, findings: Sequence[Finding], names: Sequence[str] | None = None) -> list[Edit]:
+    """Write findings back: clear the previous marks, then the Issues sheet and highlights.
+
+    `names` are the book's tabs when the caller has them (the live workbook); else they are
+    read from the file.
+    """
+    issues, marked = marks(findings, sheet_names(book_path) if names is None else names)
     return [*clear(book_path), issues, *marked]
 
 

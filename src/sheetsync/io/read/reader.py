@@ -8,17 +8,18 @@ kept aside; messy cells are coerced when unambiguous and reported when not.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from sheetsync.book import Book, SheetData, column_letter
-from sheetsync.contract import LISTS_SHEET, TABLE_SHEETS, header_key
+from sheetsync.book import Book, Settings, SheetData, column_letter
+from sheetsync.contract import LISTS_SHEET, TABLE_SHEETS, Sheet, header_key
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.read.fast import TypedReader
-from sheetsync.io.read.settings import read_port_aliases, read_settings
+from sheetsync.io.read.settings import read_port_aliases, read_settings, settings_from_rows, settings_sheet
 from sheetsync.io.read.table import read_table
 
 
@@ -73,19 +74,15 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
         settings = read_settings(wb, names, findings)
         lists = find_sheet(names, LISTS_SHEET)
         port_aliases = read_port_aliases(sheet_rows(wb, lists)[0]) if lists else {}
-        sheets: dict[str, SheetData] = {}
-        for contract in TABLE_SHEETS:
-            name = find_sheet(names, contract.name, contract.aliases)
-            if name is None:
-                if contract.required:
-                    findings.append(finding("schema-sheet-missing", contract.name, None))
-                continue
+
+        def read_one(name: str, contract: Sheet) -> SheetData | None:
             data = typed.read(name, contract, settings.date_order, date1904, findings) if typed else None
             if data is None:
                 rows, start = sheet_rows(wb, name)
                 data = read_table(name, contract, rows, start, settings.date_order, date1904, findings)
-            if data is not None:
-                sheets[contract.name] = data
+            return data
+
+        sheets = _read_tables(names, read_one, findings)
     except CalamineError as exc:
         raise FileError("file-corrupt", f"{path}: a sheet cannot be read ({exc}).") from exc
     finally:
@@ -95,4 +92,47 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
     return Book(path, sheets, settings, findings, port_aliases, names)
 
 
-__all__ = ["column_letter", "find_sheet", "read_book"]
+def _read_tables(
+    names: list[str], read_one: Callable[[str, Sheet], SheetData | None], findings: list[Finding]
+) -> dict[str, SheetData]:
+    """Each contract table found in `names`, read by `read_one`; a missing required one reported."""
+    sheets: dict[str, SheetData] = {}
+    for contract in TABLE_SHEETS:
+        name = find_sheet(names, contract.name, contract.aliases)
+        if name is None:
+            if contract.required:
+                findings.append(finding("schema-sheet-missing", contract.name, None))
+            continue
+        data = read_one(name, contract)
+        if data is not None:
+            sheets[contract.name] = data
+    return sheets
+
+
+RowsOf = Callable[[str], tuple[list[list[Any]], tuple[int, int]]]
+
+
+def book_from_rows(path: Path | str, names: list[str], rows_of: RowsOf, date1904: bool = False) -> Book:
+    """A Book from each sheet's raw rows, as `rows_of(name)` gives them (rows, 0-based offset).
+
+    The live workbook of the Excel face comes in this way: the same tolerant reading, aliases
+    and located findings as `read_book`'s cell-by-cell path, with no file involved. `rows_of`
+    is called once per sheet it needs (Settings, Lists and the contract tables found).
+    """
+    findings: list[Finding] = []
+    settings_name = settings_sheet(names)
+    settings = (
+        settings_from_rows(settings_name, *rows_of(settings_name), findings) if settings_name else Settings()
+    )
+    lists = find_sheet(names, LISTS_SHEET)
+    port_aliases = read_port_aliases(rows_of(lists)[0]) if lists else {}
+
+    def read_one(name: str, contract: Sheet) -> SheetData | None:
+        rows, start = rows_of(name)
+        return read_table(name, contract, rows, start, settings.date_order, date1904, findings)
+
+    sheets = _read_tables(names, read_one, findings)
+    return Book(Path(path), sheets, settings, findings, port_aliases, names)
+
+
+__all__ = ["book_from_rows", "column_letter", "find_sheet", "read_book"]
