@@ -1,6 +1,8 @@
 """The workbook port through xlwings' own API on the test engine: one read per sheet, the file
 path's findings exactly, and the same marks as the CLI (each side clears the other's)."""
 
+# ruff: noqa: F811  (the fixtures are imported from excel_helpers and named as parameters)
+
 from __future__ import annotations
 
 from pathlib import Path
