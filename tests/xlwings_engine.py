@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -447,6 +448,9 @@ class Sheet(base_classes.Sheet):
             arg1 = (arg1.area[0], arg1.area[1])
         if isinstance(arg2, Range):
             arg2 = (arg2.area[2], arg2.area[3])
+        if isinstance(arg1, tuple) and len(arg1) == 4:  # (row, column, rows, columns)
+            r, c, n, m = arg1
+            return Range(self, [(r, c, r + n - 1, c + m - 1)])
         if isinstance(arg1, tuple):
             r1, c1 = arg1
             r2, c2 = arg2 if arg2 is not None else arg1
@@ -793,7 +797,9 @@ def load_book(app: App, path: Path) -> BookModel:
     """Open `path` in the test Excel: values as Excel shows them, formulas, marks, code names."""
     book = BookModel(app, path.name, str(path))
     wb = CalamineWorkbook.from_path(str(path))
-    xl = openpyxl.load_workbook(path, data_only=False)
+    with warnings.catch_warnings():  # openpyxl drops extensions it does not know; only the test's copy
+        warnings.simplefilter("ignore", UserWarning)
+        xl = openpyxl.load_workbook(path, data_only=False)
     try:
         for ws in xl.worksheets:
             model = SheetModel(ws.title, ws.sheet_properties.codeName or ws.title)

@@ -1,0 +1,227 @@
+"""Every ribbon button, clicked on the demo book in the test Excel, through xlwings' own API."""
+
+# ruff: noqa: F811  (the fixtures are imported from excel_helpers and named as parameters)
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import xlwings as xw
+
+import xlwings_engine as engine
+from excel_helpers import click, demo_file, excel, open_copy  # noqa: F401  (fixtures)
+from sheetsync.actions.check import check_path
+from sheetsync.actions.registry import ACTIONS, Action, Face
+from sheetsync.excel import ribbon
+from sheetsync.excel.customui import KNOWN_IMAGES, NAMESPACE, custom_ui
+from sheetsync.excel.port import RULE
+from sheetsync.excel.ui import warned
+from sheetsync.findings import Finding
+
+Excel = tuple[engine.Engine, xw.App]
+
+
+def state(book: engine.BookModel) -> list[tuple[str, dict[tuple[int, int], object], int]]:
+    return [(s.name, dict(s.values), len(s.rules)) for s in book.sheet_list]
+
+
+def located(findings: list[Finding], sheets: list[str]) -> list[Finding]:
+    order = {s: i for i, s in enumerate(sheets)}
+
+    def key(f: Finding) -> tuple[int, int, int]:
+        r, c, _, _ = engine.parse_area(f.cell or f"A{f.row}")
+        return order[f.sheet], r, c
+
+    return sorted((f for f in findings if f.sheet in order and (f.cell or f.row)), key=key)
+
+
+# -- the registry, the buttons and the customUI --------------------------------------------------
+
+
+def test_every_ribbon_action_has_exactly_one_button_and_every_button_one_action() -> None:
+    root = ET.fromstring(custom_ui(ribbon.buttons()))
+    ids = Counter(b.get("id") for b in root.iter(f"{{{NAMESPACE}}}button"))
+    ribbon_actions = {a.name for a in ACTIONS if Face.RIBBON in a.faces}
+    assert set(ids) == ribbon_actions  # every action in today's registry can run
+    assert all(n == 1 for n in ids.values())
+    for button in root.iter(f"{{{NAMESPACE}}}button"):
+        assert button.get("onAction") == "OnAction"
+        assert button.get("imageMso") in KNOWN_IMAGES
+
+
+def test_buttons_are_the_ribbon_actions_whose_core_function_exists() -> None:
+    planned = Action(
+        "sync", "Sync", "Sync to the store.", frozenset({Face.RIBBON}), "sheetsync.store.nothing:sync"
+    )
+    assert ribbon.handler_for(planned) is None  # not built yet: no button
+    callable_later = Action("about2", "About", "x", frozenset({Face.RIBBON}), "sheetsync.actions.about:about")
+    assert (
+        ribbon.handler_for(callable_later) is not None
+    )  # a new action with a plain core gets the generic one
+
+
+def test_the_add_in_and_python_disagreeing_on_a_button_says_so(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    _, app = excel
+    open_copy(app, demo_file, tmp_path)
+    click(app, "explode")
+    assert "no button 'explode'" in app.impl.alerts[-1].prompt
+
+
+# -- each button, end to end ----------------------------------------------------------------------
+
+
+def test_check_reports_the_counts_and_changes_nothing(excel: Excel, demo_file: Path, tmp_path: Path) -> None:
+    impl, app = excel
+    book = open_copy(app, demo_file, tmp_path)
+    before = state(book)
+    impl.reset_calls()
+    click(app, "check")
+    assert state(book) == before
+    findings = check_path(demo_file).findings
+    assert app.impl.status_history[-1] == f"Checked: {ribbon.summary(findings)}."
+    assert app.impl.alerts[-1].prompt.startswith(f"{ribbon.summary(findings)} in orders.xlsx.")
+    assert impl.calls["read_values"] == 6 and impl.calls["write_values"] == 0
+
+
+def test_mark_warns_once_then_marks_and_clear_takes_it_all_out(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    impl, app = excel
+    book = open_copy(app, demo_file, tmp_path)
+    before = state(book)
+    app.impl.answers = ["cancel"]
+    click(app, "mark")
+    assert "Excel cannot undo a macro" in app.impl.alerts[-1].prompt
+    assert "Clear marks takes these changes out again" in app.impl.alerts[-1].prompt
+    assert state(book) == before and warned() == set()  # cancelled: nothing changed
+
+    click(app, "mark")  # OK this time
+    findings = check_path(demo_file).findings
+    assert [s.name for s in book.sheet_list][-1] == "Issues"
+    assert max(r for r, _ in book.sheet("Issues").values) == len(findings) + 1
+    assert {s.name for s in book.sheet_list if any(r.formula == RULE for r in s.rules)} == {
+        f.sheet for f in findings if f.cell
+    }
+    assert warned() == {"mark"}
+
+    alerts = len(app.impl.alerts)
+    impl.reset_calls()
+    click(app, "mark")  # marking again replaces, and does not warn again
+    assert len(app.impl.alerts) == alerts
+    assert impl.calls["read_values"] <= 6 + 1  # the sheets, and the Issues header proving it is ours
+    assert max(r for r, _ in book.sheet("Issues").values) == len(findings) + 1
+
+    click(app, "clear")  # clear warns once too (Mark issues puts the marks back)
+    assert "Mark issues puts them back" in app.impl.alerts[-1].prompt
+    assert state(book) == before
+
+
+def test_next_and_previous_issue_walk_the_findings_in_reading_order(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    _, app = excel
+    book = open_copy(app, demo_file, tmp_path)
+    names = [s.name for s in book.sheet_list]
+    walk = located(check_path(demo_file).findings, names)
+    places = list(dict.fromkeys((f.sheet, f.cell or f"A{f.row}") for f in walk))
+    wb = app.books.active
+    wb.sheets[places[0][0]].range(places[0][1]).select()
+    for expected in places[1:4]:
+        click(app, "next")
+        selection = app.selection
+        assert (selection.sheet.name, selection.get_address(False, False)) == expected
+    click(app, "previous")
+    assert (app.selection.sheet.name, app.selection.get_address(False, False)) == places[2]
+    wb.sheets[places[-1][0]].range(places[-1][1]).select()
+    click(app, "next")  # past the last finding it wraps round to the first
+    assert (app.selection.sheet.name, app.selection.get_address(False, False)) == places[0]
+    assert book.sheet_list[book.active_sheet].name == places[0][0]
+
+
+def test_explain_shows_the_findings_on_the_active_cell(excel: Excel, demo_file: Path, tmp_path: Path) -> None:
+    _, app = excel
+    open_copy(app, demo_file, tmp_path)
+    findings = [f for f in check_path(demo_file).findings if f.cell]
+    target = findings[0]
+    on_cell = [f for f in findings if (f.sheet, f.cell) == (target.sheet, target.cell)]
+    app.books.active.sheets[target.sheet].range(target.cell).select()
+    click(app, "explain")
+    prompt = app.impl.alerts[-1].prompt
+    assert prompt.startswith(f"{len(on_cell)} finding")
+    for f in on_cell:
+        assert f.code in prompt and f.message in prompt
+    app.books.active.sheets["Settings"].range("H40").select()
+    click(app, "explain")
+    assert app.impl.alerts[-1].prompt == "No finding on Settings!H40."
+
+
+def test_kpi_writes_the_dashboard_next_to_the_book_and_opens_it(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    _, app = excel
+    open_copy(app, demo_file, tmp_path)
+    click(app, "kpi")
+    dashboard = tmp_path / "orders-dashboard.xlsx"
+    assert dashboard.is_file()
+    assert app.impl.opened == [str(dashboard)]
+    assert app.books.active.name == "orders-dashboard.xlsx"
+
+
+def test_new_order_tracker_is_saved_beside_the_book_and_opened(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    _, app = excel
+    open_copy(app, demo_file, tmp_path)
+    (tmp_path / "order_tracker.xlsx").write_bytes(b"someone else's")
+    click(app, "new")
+    made = tmp_path / "order_tracker (2).xlsx"
+    assert (tmp_path / "order_tracker.xlsx").read_bytes() == b"someone else's"
+    assert app.impl.opened == [str(made)]
+    assert [s.name for s in app.books.active.sheets][:4] == ["Orders", "Lines", "Shipments", "Documents"]
+
+
+def test_settings_goes_to_the_settings_sheet(excel: Excel, demo_file: Path, tmp_path: Path) -> None:
+    _, app = excel
+    book = open_copy(app, demo_file, tmp_path)
+    click(app, "settings")
+    assert book.sheet_list[book.active_sheet].name == "Settings"
+    assert app.selection.get_address(False, False) == "A1"
+
+
+def test_about_names_the_versions(excel: Excel, demo_file: Path, tmp_path: Path) -> None:
+    _, app = excel
+    open_copy(app, demo_file, tmp_path)
+    click(app, "about")
+    prompt = app.impl.alerts[-1].prompt
+    assert (
+        "sheetsync 0.1.0" in prompt
+        and "Workbook contract v1" in prompt
+        and f"xlwings {xw.__version__}" in prompt
+    )
+
+
+def test_the_caller_is_the_active_workbook_not_the_add_in(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    _, app = excel
+    open_copy(app, demo_file, tmp_path / "a", "first.xlsx")
+    second = open_copy(app, demo_file, tmp_path / "b", "second.xlsx")
+    click(app, "mark")
+    assert "Issues" in [s.name for s in second.sheet_list]
+    first = app.impl.book_list[0]
+    assert "Issues" not in [s.name for s in first.sheet_list]
+
+
+@pytest.mark.parametrize("button", [a.name for a in ACTIONS if Face.RIBBON in a.faces])
+def test_every_button_runs_on_the_demo_book(
+    excel: Excel, demo_file: Path, tmp_path: Path, button: str
+) -> None:
+    _, app = excel
+    open_copy(app, demo_file, tmp_path)
+    click(app, button)
+    assert not [a for a in app.impl.alerts if "has no button" in a.prompt]
