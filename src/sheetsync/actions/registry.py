@@ -86,6 +86,8 @@ ACTIONS: tuple[Action, ...] = (
            screentip="Start a new order tracker"),
     Action("demo", "Demo workbook", "A realistic filled workbook with the mistakes real teams make.",
            CLI_ONLY, "sheetsync.demo.workbook:write_demo", group="Workbook"),
+    Action("addin", "Excel add-in", "Build the Excel add-in and template, or install it for this user.",
+           CLI_ONLY, "sheetsync.excel.addin:build", group="Workbook"),
     Action("settings", "Settings", "Go to the Settings sheet: exporter, Today, Date Order, tolerances.",
            RIBBON_ONLY, "sheetsync.io.read.settings:settings_sheet", group="Workbook", image="PropertySheet",
            screentip="Open the workbook's Settings"),
