@@ -13,7 +13,7 @@ import xlwings as xw
 
 import xlwings_engine as engine
 from excel_helpers import click, demo_file, excel, open_copy  # noqa: F401  (fixtures)
-from sheetsync.actions.check import check_path
+from sheetsync.actions.check import check_book, check_path
 from sheetsync.actions.registry import ACTIONS, Action, Face
 from sheetsync.excel import ribbon
 from sheetsync.excel.customui import KNOWN_IMAGES, NAMESPACE, custom_ui
@@ -86,6 +86,32 @@ def test_check_reports_the_counts_and_changes_nothing(excel: Excel, demo_file: P
     assert app.impl.status_history[-1] == f"Checked: {ribbon.summary(findings)}."
     assert app.impl.alerts[-1].prompt.startswith(f"{ribbon.summary(findings)} in orders.xlsx.")
     assert impl.calls["read_values"] == 6 and impl.calls["write_values"] == 0
+
+
+def test_an_edit_between_clicks_is_checked_and_an_unchanged_book_is_not_checked_again(
+    excel: Excel, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, app = excel
+    book = open_copy(app, demo_file, tmp_path)
+    checks: list[int] = []
+    real = check_book
+
+    def counted(*args: object) -> list[Finding]:
+        checks.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("sheetsync.actions.check.check_book", counted)
+    click(app, "check")
+    click(app, "next")
+    assert len(checks) == 1  # same values, same day: the findings of the last check
+    orders = book.sheet("Orders")
+    header = next(r for (r, c), v in sorted(orders.values.items()) if v == "Incoterm")
+    column = next(c for (r, c), v in orders.values.items() if r == header and v == "Incoterm")
+    orders.values[(header + 1, column)] = "DDU"  # typed in Excel between the clicks
+    click(app, "check")
+    assert len(checks) == 2
+    before = ribbon.summary(check_path(demo_file).findings)
+    assert app.impl.status_history[-1] != f"Checked: {before}."
 
 
 def test_mark_warns_once_then_marks_and_clear_takes_it_all_out(

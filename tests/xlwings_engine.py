@@ -21,8 +21,10 @@ formats through openpyxl) and can be saved back, so marks made here can be clear
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
+import time
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -116,6 +118,8 @@ class Engine:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.app_list: list[App] = []
+        self.excel_seconds = 0.0  # time spent inside the engine: Excel's side of each call
+        self._depth = 0
 
     @property
     def apps(self) -> Apps:
@@ -157,6 +161,39 @@ class Engine:
 
     def reset_calls(self) -> None:
         self.calls.clear()
+        self.excel_seconds = 0.0
+
+
+def _engine_of(obj: Any) -> Engine:
+    if isinstance(obj, Range):
+        return obj.sheet.book.app.engine
+    if isinstance(obj, (Font, ConditionalFormats)):
+        return obj.rng.sheet.book.app.engine
+    if isinstance(obj, (Sheet, ConditionalFormat)):
+        return obj.book.app.engine if isinstance(obj, Sheet) else obj.sheet.book.app.engine
+    if isinstance(obj, Sheets):
+        return obj.book.app.engine
+    if isinstance(obj, Books):
+        return obj.app.engine
+    raise TypeError(type(obj))
+
+
+def excel_side(fn: Any) -> Any:
+    """Count the time a call spends in the engine: Excel's side, not the add-in's Python."""
+
+    @functools.wraps(fn)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        engine = _engine_of(self)
+        engine._depth += 1
+        started = time.perf_counter()
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            engine._depth -= 1
+            if engine._depth == 0:
+                engine.excel_seconds += time.perf_counter() - started
+
+    return wrapper
 
 
 class Apps(base_classes.Apps):
@@ -298,6 +335,7 @@ class Books(base_classes.Books):
         self.app.active_book = book
         return book
 
+    @excel_side
     def open(self, fullname: str, *args: Any) -> BookModel:
         self.app.opened.append(fullname)
         book = load_book(self.app, Path(fullname))
@@ -378,6 +416,7 @@ class Sheets(base_classes.Sheets):
     def __iter__(self) -> Iterator[Sheet]:
         return iter([Sheet(self.book, s) for s in self.book.sheet_list])
 
+    @excel_side
     def add(self, before: Sheet | None = None, after: Sheet | None = None, name: str | None = None) -> Sheet:
         self.book.app.engine.calls["sheet_add"] += 1
         taken = {s.name.lower() for s in self.book.sheet_list}
@@ -467,6 +506,7 @@ class Sheet(base_classes.Sheet):
         return Range(self, [(1, 1, MAX_ROW, MAX_COLUMN)])
 
     @property
+    @excel_side
     def used_range(self) -> Range:
         self._book.app.engine.calls["used_range"] += 1
         return Range(self, [self.model.used() or (1, 1, 1, 1)])
@@ -477,6 +517,7 @@ class Sheet(base_classes.Sheet):
     def select(self) -> None:
         self.activate()
 
+    @excel_side
     def delete(self) -> None:
         self._book.app.engine.calls["sheet_delete"] += 1
         if len(self._book.sheet_list) == 1:
@@ -498,6 +539,7 @@ class Font:
         return all(cell in self.rng.sheet.model.bold for cell in self.rng.cells())
 
     @bold.setter
+    @excel_side
     def bold(self, value: bool) -> None:
         self.rng.count("format")
         for cell in self.rng.cells():
@@ -529,6 +571,7 @@ class ConditionalFormat:
     def font_color(self) -> Any:
         return self.rule.font_color
 
+    @excel_side
     def delete(self) -> None:
         self.sheet.book.app.engine.calls["cf_delete"] += 1
         self.sheet.model.rules.remove(self.rule)
@@ -551,15 +594,18 @@ class ConditionalFormats(base_classes.ConditionalFormats):
     def api(self) -> ConditionalFormats:
         return self
 
+    @excel_side
     def __len__(self) -> int:
         return len(self._rules())
 
+    @excel_side
     def __iter__(self) -> Iterator[ConditionalFormat]:
         return iter([ConditionalFormat(self.rng.sheet, r) for r in self._rules()])
 
     def __call__(self, index: int) -> ConditionalFormat:
         return ConditionalFormat(self.rng.sheet, self._rules()[index - 1])
 
+    @excel_side
     def add_custom(self, spec: dict[str, Any]) -> ConditionalFormat:
         self.rng.count("cf_add")
         rule = Rule_(list(self.rng.areas), spec["formula"], spec.get("fill_color"), spec.get("font_color"))
@@ -660,11 +706,13 @@ class Range(base_classes.Range):
         return tuple(rows)
 
     @property
+    @excel_side
     def raw_value(self) -> Any:
         self.count("read_values")
         return self._block(self._sheet.model.values, formulas=False)
 
     @raw_value.setter
+    @excel_side
     def raw_value(self, data: Any) -> None:
         self.count("write_values")
         self._write(data)
@@ -695,15 +743,18 @@ class Range(base_classes.Range):
                     model.values[key] = None if value == "" else value
 
     @property
+    @excel_side
     def formula(self) -> Any:
         self.count("read_formulas")
         return self._block({}, formulas=True)
 
     @formula.setter
+    @excel_side
     def formula(self, value: Any) -> None:
         self.count("write_formulas")
         self._write(value)
 
+    @excel_side
     def clear_contents(self) -> None:
         self.count("clear_contents")
         for cell in list(self.cells()) if len(self) < 10**6 else self._used_cells():
@@ -724,6 +775,7 @@ class Range(base_classes.Range):
         return self._sheet.model.column_widths.get(self.area[1])
 
     @column_width.setter
+    @excel_side
     def column_width(self, value: float) -> None:
         self.count("format")
         for c in range(self.area[1], self.area[3] + 1):
@@ -734,6 +786,7 @@ class Range(base_classes.Range):
         return self._sheet.model.number_formats.get((self.area[0], self.area[1]), "General")
 
     @number_format.setter
+    @excel_side
     def number_format(self, value: str) -> None:
         self.count("format")
         for cell in self.cells():
@@ -743,6 +796,7 @@ class Range(base_classes.Range):
     def conditional_formats(self) -> ConditionalFormats:
         return ConditionalFormats(self)
 
+    @excel_side
     def select(self) -> None:
         app = self._sheet.book.app
         if app.active_book is not self._sheet.book:

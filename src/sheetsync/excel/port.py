@@ -22,11 +22,12 @@ from typing import Any
 import xlwings as xw
 
 from sheetsync.book import Book, column_letter
-from sheetsync.contract import DOCUMENTS, header_key
+from sheetsync.contract import DOCUMENTS, LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.edits import ClearMarks, Edit, Formula, Highlight, RegisterDocument, ReplaceSheet, Value
 from sheetsync.findings import FileError
 from sheetsync.io.ooxml.highlights import SIGNATURE, areas
 from sheetsync.io.read.reader import book_from_rows, find_sheet
+from sheetsync.io.read.settings import settings_sheet
 from sheetsync.io.read.table import find_header
 
 MAX_ADDRESS = 255  # characters Excel accepts in a Range address
@@ -91,9 +92,24 @@ class LiveBook:
         """All rows of a sheet's used range and its 0-based (row, column) offset: one read."""
         if name not in self._rows:
             used = self.book.sheets[name].used_range
-            values = used.options(ndim=2, dates=dt.datetime, empty=None).value
-            self._rows[name] = ([list(r) for r in values], (used.row - 1, used.column - 1))
+            values: Rows = used.options(ndim=2, dates=dt.datetime, empty=None).value
+            self._rows[name] = (values, (used.row - 1, used.column - 1))
         return self._rows[name]
+
+    def contract_sheets(self) -> list[str]:
+        """The sheets the reader reads: Settings, Lists and the contract tables found."""
+        names = self.names()
+        found = [settings_sheet(names), find_sheet(names, LISTS_SHEET)]
+        found += [find_sheet(names, s.name, s.aliases) for s in TABLE_SHEETS]
+        return [n for n in found if n is not None]
+
+    def snapshot(self) -> tuple[object, ...]:
+        """What the reader would read, as read (one read per sheet): equal snapshots give equal books."""
+        frozen = []
+        for name in self.contract_sheets():
+            rows, start = self.rows(name)
+            frozen.append((name, start, tuple(map(tuple, rows))))
+        return tuple(frozen)
 
     def read(self) -> Book:
         """The book as the core sees it, from the live values (unsaved edits included)."""

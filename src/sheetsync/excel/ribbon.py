@@ -9,6 +9,7 @@ was clicked (the add-in's RunPython passes the active workbook).
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import tempfile
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from sheetsync.excel.ui import Ui
 from sheetsync.findings import FileError, Finding, Severity
 
 TITLE = "sheetsync"
+_LAST_CHECK: dict[str, tuple[object, list[Finding]]] = {}  # book -> ((date, values read), findings)
 
 
 @dataclass
@@ -44,10 +46,19 @@ class Click:
         return self._read
 
     def findings(self) -> list[Finding]:
+        """The book's findings: checked afresh, unless the values the reader reads and the date
+        are exactly those of the last check of this book (the process stays alive between clicks)."""
         if self._findings is None:
             from sheetsync.actions.check import check_book
 
-            self._findings = check_book(self.read())
+            key = (dt.date.today(), self.port.snapshot())
+            last = _LAST_CHECK.get(str(self.port.path))
+            if last is not None and last[0] == key:
+                self._findings = last[1]
+            else:
+                self._findings = check_book(self.read())
+                _LAST_CHECK.clear()  # one book's values kept, not every book's
+                _LAST_CHECK[str(self.port.path)] = (key, self._findings)
         return self._findings
 
     def active_cell(self) -> tuple[str, str]:
