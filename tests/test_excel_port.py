@@ -164,3 +164,35 @@ def test_text_stays_text_and_links_are_formulas() -> None:
     assert cell_value(12.5) == 12.5 and cell_value(None) is None and cell_value("") is None
     assert hyperlink("'Orders'!B12", "B12") == '=HYPERLINK("#\'Orders\'!B12","B12")'
     assert hyperlink("'My \"q\"'!A1", 'say "hi"') == '=HYPERLINK("#\'My ""q""\'!A1","say ""hi""")'
+
+
+def test_a_document_is_registered_in_one_row_block_and_updated_in_place(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from sheetsync.edits import RegisterDocument
+
+    impl, app = excel
+    model = open_copy(app, demo_file, tmp_path)
+    live = LiveBook(caller(app))
+    invoice = {"doc_no": "CI-0001", "type": "Commercial Invoice", "order_no": "KL001000",
+               "sheet": "CI-0001", "generated": dt.date(2026, 11, 25), "amount": 1250.5}  # fmt: skip
+    impl.reset_calls()
+    live.apply([RegisterDocument(invoice)])
+    live.apply([RegisterDocument({**invoice, "amount": 1300.0})])  # the same Doc No: its row is updated
+    live.apply([RegisterDocument({**invoice, "doc_no": "PL-0001", "type": "Packing List"})])
+    docs = model.sheet("Documents")
+    rows = {r: [docs.values.get((r, c)) for c in range(1, 8)] for r in (2, 3, 4)}
+    assert rows[2] == [
+        "CI-0001",
+        "Commercial Invoice",
+        "KL001000",
+        None,
+        "CI-0001",
+        dt.datetime(2026, 11, 25),
+        1300.0,
+    ]
+    assert rows[3][:2] == ["PL-0001", "Packing List"]
+    assert rows[4] == [None] * 7
+    assert impl.calls["write_values"] == 3  # one row block per document
