@@ -10,18 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheetsync.a1 import column_number
 from sheetsync.findings import CATALOGUE, Finding
 
 _CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
 Place = tuple[int, int, int]  # (tab index, row, column number)
-
-
-def column_number(letters: str) -> int:
-    """Excel column letters -> 1-based number (A -> 1, AA -> 27)."""
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
 
 
 def place(sheets: Sequence[str], sheet: str, cell: str | None, row: int | None = None) -> Place | None:

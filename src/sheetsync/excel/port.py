@@ -21,7 +21,8 @@ from typing import Any
 
 import xlwings as xw
 
-from sheetsync.book import Book, column_letter
+from sheetsync.a1 import column_letter
+from sheetsync.book import Book
 from sheetsync.contract import DOCUMENTS, LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.edits import ClearMarks, Edit, Formula, Highlight, RegisterDocument, ReplaceSheet, Value
 from sheetsync.findings import FileError
