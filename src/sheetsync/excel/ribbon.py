@@ -218,8 +218,10 @@ HANDLERS: dict[str, Callable[[Click], None]] = {
     "about": about,
 }
 
-# What the generic handler can pass to a core function, by parameter name.
-SUPPLIED = ("book", "path", "findings", "names", "selection")
+# What the generic handler can pass to a core function, by parameter name. The book's path goes
+# only to a parameter named `book_path` (as mark and clear name it), never to a bare `path`,
+# which is where a function would write a file of its own.
+SUPPLIED = ("book", "book_path", "findings", "names", "selection")
 
 
 def generic_handler(action: Action) -> Callable[[Click], None] | None:
@@ -238,8 +240,8 @@ def generic_handler(action: Action) -> Callable[[Click], None] | None:
         for p in params:
             if p.name == "book":
                 given["book"] = c.read()
-            elif p.name == "path":
-                given["path"] = c.port.path
+            elif p.name == "book_path":
+                given["book_path"] = c.port.path
             elif p.name == "findings":
                 given["findings"] = c.findings()
             elif p.name == "names":
