@@ -196,3 +196,20 @@ def test_a_document_is_registered_in_one_row_block_and_updated_in_place(
     assert rows[3][:2] == ["PL-0001", "Packing List"]
     assert rows[4] == [None] * 7
     assert impl.calls["write_values"] == 3  # one row block per document
+
+
+def test_a_big_issues_sheet_is_written_in_xlwings_chunks_not_cells(excel: Excel, tmp_path: Path) -> None:
+    from sheetsync.edits import OwnedColumn, ReplaceSheet
+
+    impl, app = excel
+    model = engine.BookModel(app.impl, "big.xlsx", str(tmp_path / "big.xlsx"))
+    model.sheet_list.append(engine.SheetModel("Orders", "Sheet1", values={(1, 1): "Order No"}))
+    app.impl.book_list.append(model)
+    app.impl.active_book = model
+    rows = tuple((f"text {i}", float(i)) for i in range(60_000))  # 120,002 cells: above xlwings' 100,000
+    sheet = ReplaceSheet("Issues", (OwnedColumn("Message", 40), OwnedColumn("Value", 10)), rows)
+    impl.reset_calls()
+    LiveBook(caller(app)).apply([sheet])
+    written = model.sheet("Issues")
+    assert written.values[(60_001, 1)] == "text 59999" and written.values[(60_001, 2)] == 59_999.0
+    assert impl.calls["write_values"] == 2  # xlwings' own chunking of one block, never cell by cell

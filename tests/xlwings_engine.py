@@ -667,14 +667,6 @@ class Range(base_classes.Range):
         r1, c1, r2, c2 = self.area
         return self._sheet.book.name, self._sheet.name, r1, c1, r2 - r1 + 1, c2 - c1 + 1
 
-    @property
-    def max_cells_per_read(self) -> None:
-        return None
-
-    @property
-    def max_cells_per_write(self) -> None:
-        return None
-
     def __call__(self, row: int, column: int | None = None) -> Range:
         r1, c1, _, _ = self.area
         column = 1 if column is None else column
