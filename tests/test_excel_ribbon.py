@@ -214,6 +214,9 @@ def test_kpi_writes_the_dashboard_next_to_the_book_and_opens_it(
     assert dashboard.is_file()
     assert app.impl.opened == [str(dashboard)]
     assert app.books.active.name == "orders-dashboard.xlsx"
+    app.books["orders.xlsx"].activate()
+    click(app, "kpi")  # the last dashboard is still open in Excel: a new one beside it
+    assert app.impl.opened[-1] == str(tmp_path / "orders-dashboard (2).xlsx")
 
 
 def test_new_order_tracker_is_saved_beside_the_book_and_opened(

@@ -162,6 +162,10 @@ def kpi(c: Click) -> None:
         c.ui.message("This workbook has no Orders and Lines sheets to measure.")
         return
     target = beside(c.port.path, f"{c.port.path.stem}-dashboard.xlsx")
+    if target.name.casefold() in {b.name.casefold() for b in c.book.app.books}:
+        target = unused(
+            target.with_name(f"{target.stem} (2){target.suffix}")
+        )  # Excel holds the last one open
     build_dashboard(target, [book])
     c.book.app.books.open(str(target))
     c.ui.status(f"KPI dashboard written to {target}.")
