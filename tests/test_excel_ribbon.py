@@ -68,6 +68,12 @@ def test_buttons_are_the_ribbon_actions_whose_core_function_exists() -> None:
     assert ribbon.generic_handler(needs_more) is None  # it needs a path the face cannot guess
 
 
+def test_the_selection_gives_the_rows_it_covers() -> None:
+    assert ribbon.selected_rows("$A$2:$C$4,$B$9,$A$3") == [2, 3, 4, 9]
+    assert ribbon.selected_rows("$5:$6") == [5, 6]
+    assert ribbon.selected_rows("$B:$B") == []  # whole columns: no rows named
+
+
 def test_the_generic_handler_applies_the_edits_a_new_core_function_returns(
     excel: Excel, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

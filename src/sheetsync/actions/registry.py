@@ -8,6 +8,12 @@ shown on `Face.CLI` (a test holds them in step), the Excel ribbon one button per
 How a face calls an action: it reads the book its own way (a file, or the live workbook through
 the Excel port), calls `load(action)` with plain data, and applies the edits it gets back its own
 way (`io.ooxml.apply_edits.write_edits` for files; the port for a live book).
+
+A ribbon action gets its button once its core function exists (`available`). Without a handler
+of its own in `excel/ribbon.py`, the function is called with the parameters it names among
+book, book_path, findings, names, selected_sheet, selected_rows (`excel.ribbon.SUPPLIED`); edits
+it returns are applied, text is shown, a Path is opened. One that needs anything else shows no
+button until it has a handler.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -222,42 +223,68 @@ HANDLERS: dict[str, Callable[[Click], None]] = {
     "about": about,
 }
 
-# What the generic handler can pass to a core function, by parameter name. The book's path goes
-# only to a parameter named `book_path` (as mark and clear name it), never to a bare `path`,
-# which is where a function would write a file of its own.
-SUPPLIED = ("book", "book_path", "findings", "names", "selection")
+# What the generic handler passes to a core function, by parameter name (the convention a new
+# ribbon action's function follows to get its button without a handler of its own):
+#   book            the live workbook read as a `Book`     findings   its findings
+#   book_path       the book's full name                   names      its tab names
+#   selected_sheet  the sheet of the selection             selected_rows  the Excel rows it covers
+# The book's path goes only to `book_path`, never to a bare `path` (where a function would write
+# a file of its own). What the function returns: a list of edits (applied to the open book),
+# text (shown in a message box), or a Path (a file it wrote: opened in Excel).
+SUPPLIED = ("book", "book_path", "findings", "names", "selected_sheet", "selected_rows")
+_AREA = re.compile(r"\$?[A-Z]{0,3}\$?(\d+)(?::\$?[A-Z]{0,3}\$?(\d+))?")
+
+
+def selected_rows(address: str) -> list[int]:
+    """The Excel rows a selection covers, in order, once each: '$A$2:$C$4,$B$9' -> [2, 3, 4, 9]."""
+    rows: dict[int, None] = {}
+    for area in address.split(","):
+        m = _AREA.fullmatch(area.strip())
+        if m:
+            first, last = int(m[1]), int(m[2] or m[1])
+            rows.update(dict.fromkeys(range(min(first, last), max(first, last) + 1)))
+    return list(rows)
+
+
+def _given(c: Click, names: list[str]) -> dict[str, Any]:
+    selection = c.book.app.selection
+    given: dict[str, Any] = {}
+    for name in names:
+        if name == "book":
+            given[name] = c.read()
+        elif name == "book_path":
+            given[name] = c.port.path
+        elif name == "findings":
+            given[name] = c.findings()
+        elif name == "names":
+            given[name] = c.port.names()
+        elif name == "selected_sheet":
+            given[name] = selection.sheet.name if selection is not None else None
+        elif name == "selected_rows":
+            given[name] = selected_rows(selection.address) if selection is not None else []
+    return given
 
 
 def generic_handler(action: Action) -> Callable[[Click], None] | None:
-    """A handler for an action without its own: its core function is called with the parameters
-    it names among `SUPPLIED`; a list of edits it returns is applied, text is shown. None when
-    the function needs anything else (the button is then not shown)."""
+    """A handler for an action without its own (see `SUPPLIED`), or None when its function needs
+    anything the face cannot give (the button is then not shown)."""
     if not available(action):
         return None
     params = inspect.signature(load(action)).parameters.values()
-    required = [p.name for p in params if p.default is inspect.Parameter.empty]
-    if any(name not in SUPPLIED for name in required):
+    if any(p.name not in SUPPLIED for p in params if p.default is inspect.Parameter.empty):
         return None
+    wanted = [p.name for p in params if p.name in SUPPLIED]
 
     def handler(c: Click) -> None:
-        given: dict[str, Any] = {}
-        for p in params:
-            if p.name == "book":
-                given["book"] = c.read()
-            elif p.name == "book_path":
-                given["book_path"] = c.port.path
-            elif p.name == "findings":
-                given["findings"] = c.findings()
-            elif p.name == "names":
-                given["names"] = c.port.names()
-            elif p.name == "selection":
-                given["selection"] = c.book.app.selection.address if c.book.app.selection else None
-        result = load(action)(**given)
+        result = load(action)(**_given(c, wanted))
         if isinstance(result, list):
             c.port.apply(result)
             c.ui.status(f"{action.label}: done.")
         elif isinstance(result, str):
             c.ui.message(result)
+        elif isinstance(result, Path):
+            c.book.app.books.open(str(result))
+            c.ui.status(f"{action.label}: {result}")
 
     return handler
 
