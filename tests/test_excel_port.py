@@ -213,3 +213,10 @@ def test_a_big_issues_sheet_is_written_in_xlwings_chunks_not_cells(excel: Excel,
     written = model.sheet("Issues")
     assert written.values[(60_001, 1)] == "text 59999" and written.values[(60_001, 2)] == 59_999.0
     assert impl.calls["write_values"] == 2  # xlwings' own chunking of one block, never cell by cell
+
+
+def test_every_number_format_of_the_edit_model_has_its_code() -> None:
+    from sheetsync.edits import NUMBER_FORMATS
+    from sheetsync.excel.port import FORMAT_CODES
+
+    assert set(FORMAT_CODES) == set(NUMBER_FORMATS)

@@ -35,8 +35,10 @@ MAX_ADDRESS = 255  # characters Excel accepts in a Range address
 RULE = "=" + SIGNATURE  # the conditional format's formula as Excel's object model shows it
 MARK_FILL = "#FFD8C4"  # the file writer's highlight (io/ooxml/highlights.py MARK_DXF)
 MARK_FONT = "#9C2A00"
-TEXT_FORMATS = {"integer": "0", "decimal": "0.00", "thousands": "#,##0", "amount": "#,##0.00",
-                "percent": "0%", "date": "yyyy-mm-dd", "text": "@"}  # fmt: skip
+# edits.NUMBER_FORMATS as Range.NumberFormat codes (English codes, as the object model takes them;
+# "m/d/yyyy" is Excel's built-in 14, shown in the user's own short-date style, as the file writer's)
+FORMAT_CODES = {"integer": "0", "decimal": "0.00", "thousands": "#,##0", "amount": "#,##0.00",
+                "percent": "0%", "date": "m/d/yyyy", "text": "@"}  # fmt: skip
 
 Rows = list[list[Any]]
 
@@ -188,7 +190,7 @@ class LiveBook:
             letter = column_letter(j)
             sheet.range(f"{letter}:{letter}").column_width = column.width
             if column.number_format and len(block) > 1:
-                sheet.range(f"{letter}2:{letter}{len(block)}").number_format = TEXT_FORMATS[
+                sheet.range(f"{letter}2:{letter}{len(block)}").number_format = FORMAT_CODES[
                     column.number_format
                 ]
         if edit.freeze_header:

@@ -27,7 +27,6 @@ from sheetsync.excel.port import LiveBook
 from sheetsync.excel.ui import Ui
 from sheetsync.findings import FileError, Finding, Severity
 
-TITLE = "sheetsync"
 _LAST_CHECK: dict[str, tuple[object, list[Finding]]] = {}  # book -> ((date, values read), findings)
 
 
