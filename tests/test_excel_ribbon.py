@@ -271,10 +271,14 @@ def test_the_caller_is_the_active_workbook_not_the_add_in(
 
 
 @pytest.mark.parametrize("button", [a.name for a in ACTIONS if Face.RIBBON in a.faces])
-def test_every_button_runs_on_the_demo_book(
+def test_every_button_runs_on_the_demo_book_reading_each_sheet_at_most_once(
     excel: Excel, demo_file: Path, tmp_path: Path, button: str
 ) -> None:
-    _, app = excel
+    impl, app = excel
     open_copy(app, demo_file, tmp_path)
+    click(app, "mark")  # a marked book: the Issues sheet is there too
+    impl.reset_calls()
     click(app, button)
     assert not [a for a in app.impl.alerts if "has no button" in a.prompt]
+    per_sheet = {k: n for k, n in impl.calls.items() if k.startswith("read_values:")}
+    assert all(n == 1 for n in per_sheet.values()), per_sheet

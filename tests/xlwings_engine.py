@@ -701,6 +701,7 @@ class Range(base_classes.Range):
     @excel_side
     def raw_value(self) -> Any:
         self.count("read_values")
+        self.count(f"read_values:{self._sheet.name}")
         return self._block(self._sheet.model.values, formulas=False)
 
     @raw_value.setter
