@@ -220,3 +220,19 @@ def test_every_number_format_of_the_edit_model_has_its_code() -> None:
     from sheetsync.excel.port import FORMAT_CODES
 
     assert set(FORMAT_CODES) == set(NUMBER_FORMATS)
+
+
+def test_no_documents_register_is_the_file_writers_error(
+    excel: Excel, demo_file: Path, tmp_path: Path
+) -> None:
+    from sheetsync.edits import RegisterDocument
+
+    _, app = excel
+    model = open_copy(app, demo_file, tmp_path)
+    model.sheet_list.remove(model.sheet("Documents"))
+    before = [(s.name, dict(s.values)) for s in model.sheet_list]
+    live = LiveBook(caller(app))
+    with pytest.raises(FileError) as raised:
+        live.apply([RegisterDocument({"doc_no": "CI-0001"})])
+    assert raised.value.code == "file-no-register"
+    assert [(s.name, dict(s.values)) for s in model.sheet_list] == before

@@ -25,7 +25,7 @@ from sheetsync.a1 import column_letter
 from sheetsync.book import Book
 from sheetsync.contract import DOCUMENTS, LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.edits import ClearMarks, Edit, Formula, Highlight, RegisterDocument, ReplaceSheet, Value
-from sheetsync.findings import FileError
+from sheetsync.findings import WRITE_ERRORS, FileError
 from sheetsync.io.ooxml.highlights import SIGNATURE, areas
 from sheetsync.io.read.reader import book_from_rows, find_sheet
 from sheetsync.io.read.settings import settings_sheet
@@ -212,13 +212,11 @@ class LiveBook:
         contract = DOCUMENTS
         name = find_sheet(self.names(), contract.name, contract.aliases)
         if name is None:
-            raise FileError(
-                "file-sheet-missing", "The book has no Documents sheet to register the document in."
-            )
+            raise _no_register("Add a Documents sheet (as `sheetsync new` lays it out).")
         rows, (row0, col0) = self.rows(name)
         h = find_header(rows, contract)
         if h is None:
-            raise FileError("file-sheet-missing", "The Documents sheet has no header row.")
+            raise _no_register("Its header row has no Doc No column.")
         keys = {header_key(c.header): c.key for c in contract.columns}
         where = {
             keys[header_key(str(v))]: j
@@ -226,12 +224,14 @@ class LiveBook:
             if isinstance(v, str) and header_key(v) in keys
         }
         doc_col = where.get("doc_no")
+        if doc_col is None:
+            raise _no_register("Its header row has no Doc No column.")
         wanted = str(edit.values["doc_no"]).strip().casefold()
         target = next(
             (
                 i
                 for i, r in enumerate(rows[h + 1 :], h + 1)
-                if doc_col is not None and str(r[doc_col] or "").strip().casefold() == wanted
+                if str(r[doc_col] or "").strip().casefold() == wanted
             ),
             None,
         )
@@ -245,6 +245,11 @@ class LiveBook:
         first = f"{column_letter(col0)}{row0 + target + 1}"
         self.book.sheets[name].range(first).value = [line]
         self.forget()
+
+
+def _no_register(detail: str) -> FileError:
+    """The file writer's error for a book without a usable Documents register."""
+    return FileError("file-no-register", f"{WRITE_ERRORS['file-no-register']} {detail}")
 
 
 def _is_mark(rule: Any) -> bool:
