@@ -6,6 +6,7 @@ A code never changes meaning once released: to change a rule, add a new code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -297,7 +298,7 @@ class FileReport:
     """The outcome for one file, as in the findings JSON of WORKBOOK.md."""
 
     path: Path
-    findings: list[Finding] = field(default_factory=list)
+    findings: Sequence[Finding] = field(default_factory=list)
     error: FileError | None = None
 
     @property

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sheetsync.actions.runner import check_paths, expand_paths
+from sheetsync.actions.check import check_paths
+from sheetsync.actions.runner import expand_paths
 from sheetsync.cli.app import app
 from sheetsync.cli.common import Format, TodayOption, parse_today
 from sheetsync.findings import FileReport, Severity

@@ -9,14 +9,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sheetsync.actions.mark import clear as clear_edits
-from sheetsync.actions.mark import mark_file
+from sheetsync.actions.mark import Marked, clear_file, mark_file
+from sheetsync.actions.runner import run_isolated
 from sheetsync.cli.app import app
 from sheetsync.cli.common import TodayOption, parse_today
-from sheetsync.edits import Edit
 from sheetsync.excel_limits import MAX_HYPERLINKS
 from sheetsync.findings import FileError
-from sheetsync.io.ooxml.apply_edits import write_edits
 
 BookArgument = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)]
 OutOption = Annotated[
@@ -53,10 +51,10 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
       sheetsync mark orders.xlsx --out orders-marked.xlsx --today 2026-11-25
     """
     judged = parse_today(today)
-    try:
-        done = mark_file(book, judged, out, backup=not no_backup)
-    except FileError as error:
-        _fail(error)
+    (outcome,) = run_isolated([book], mark_file, (judged, out, not no_backup))
+    if outcome.error is not None:
+        _fail(outcome.error)
+    done: Marked = outcome.result  # type: ignore[assignment]
     console = Console(highlight=False)
     console.print(
         f"{done.listed:,} findings in the Issues sheet; {done.cells:,} cells highlighted on "
@@ -79,9 +77,8 @@ def clear(book: BookArgument, out: OutOption = None, no_backup: NoBackupOption =
     Example:
       sheetsync clear orders.xlsx
     """
-    edits: list[Edit] = clear_edits(book)
-    try:
-        backup = write_edits(book, edits, out, backup=not no_backup)
-    except FileError as error:
-        _fail(error)
+    (outcome,) = run_isolated([book], clear_file, (out, not no_backup))
+    if outcome.error is not None:
+        _fail(outcome.error)
+    backup = outcome.result
     Console(highlight=False).print(f"Cleared sheetsync's marks. {_written(book, out, backup)}.")
