@@ -9,10 +9,14 @@ wants objects gets them, built one at a time as it asks.
 
 from __future__ import annotations
 
+import io
+import pickle
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any, overload
+
+import numpy as np
 
 from sheetsync.findings import Finding, Severity
 
@@ -68,6 +72,10 @@ class FindingTable(Sequence[Finding]):
     def __repr__(self) -> str:
         return f"FindingTable({len(self):,} findings)"
 
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        """Pickle as one flat blob: a child sends 500,000 findings in well under a second."""
+        return (_from_wire, (_wire(self._columns),))
+
     def column(self, name: str) -> list[Any]:
         """One field of every finding, in order (the list itself: do not change it)."""
         return self._columns[FIELDS.index(name)]
@@ -79,6 +87,41 @@ class FindingTable(Sequence[Finding]):
     def severity_counts(self) -> Counter[str]:
         """How many findings of each severity ("error", "warning", "info")."""
         return Counter(self._columns[1])
+
+
+# Few distinct values: sent once each, with an int32 index per finding.
+_REPEATED = frozenset({"code", "severity", "sheet", "column"})
+
+
+def _wire(columns: tuple[list[Any], ...]) -> bytes:
+    """The columns pickled without pickle's memo (which costs more than it saves here)."""
+    parts: list[Any] = []
+    for name, column in zip(FIELDS, columns, strict=True):
+        if name in _REPEATED:
+            index: dict[Any, int] = {}
+            codes = np.array([index.setdefault(v, len(index)) for v in column], dtype=np.int32)
+            parts.append((list(index), codes.tobytes()))
+        else:
+            parts.append(column)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: flat lists of plain values only
+    pickler.dump(parts)
+    return buffer.getvalue()
+
+
+def _from_wire(blob: bytes) -> FindingTable:
+    parts = pickle.loads(blob)
+    columns = []
+    for name, part in zip(FIELDS, parts, strict=True):
+        if name in _REPEATED:
+            uniques, codes = part
+            values = np.empty(len(uniques), dtype=object)
+            values[:] = uniques
+            columns.append(values[np.frombuffer(codes, dtype=np.int32)].tolist())
+        else:
+            columns.append(part)
+    return FindingTable(columns)
 
 
 def _finding(record: Record) -> Finding:
