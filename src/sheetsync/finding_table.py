@@ -42,8 +42,10 @@ class FindingTable(Sequence[Finding]):
             return findings
         found = findings if isinstance(findings, Sequence) else list(findings)
         text = {s: s.value for s in Severity}
-        return cls([[text[f.severity] for f in found] if name == "severity" else list(map(attrgetter(name), found))
-                    for name in FIELDS])  # fmt: skip
+        return cls([
+            [text[f.severity] for f in found] if name == "severity" else list(map(attrgetter(name), found))
+            for name in FIELDS
+        ])  # fmt: skip
 
     def __len__(self) -> int:
         return len(self._columns[0])

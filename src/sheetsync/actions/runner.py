@@ -156,7 +156,7 @@ class _Child:
 def _threads() -> int:
     """How many threads this process runs now (Linux; elsewhere a number that never allows fork)."""
     try:
-        return len(os.listdir("/proc/self/task"))
+        return len(list(Path("/proc/self/task").iterdir()))
     except OSError:
         return sys.maxsize
 

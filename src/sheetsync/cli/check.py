@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.style import Style
+from rich.text import Text
 
 from sheetsync.actions.check import check_paths
 from sheetsync.actions.runner import expand_paths
@@ -157,7 +157,9 @@ def _print_text(reports: list[FileReport], show: Show) -> None:
         if lines:
             out.write("\n".join(lines) + "\n")
         if hidden := len(table) - len(shown):
-            console.print(f"  [dim]{hidden} less severe finding{'s' * (hidden != 1)} not shown (--show info)[/]")
+            console.print(
+                f"  [dim]{hidden} less severe finding{'s' * (hidden != 1)} not shown (--show info)[/]"
+            )
     _print_summary(console, reports)
 
 
@@ -177,18 +179,20 @@ class _Painter:
     """Styled pieces of a finding line, rendered once (ANSI on a terminal, plain text elsewhere)."""
 
     def __init__(self, console: Console) -> None:
-        self.system = console.color_system if console.is_terminal and not console.no_color else None
+        self.console = console
         self.mark = {s: self._render(_MARK[s], _STYLE[s]) for s in _MARK}
         self._dim = self._render("\0", "dim").split("\0")
 
     def _render(self, text: str, style: str) -> str:
-        return Style.parse(style).render(text, color_system=self.system) if self.system else text
+        with self.console.capture() as captured:
+            self.console.print(Text(text, style=style), end="")
+        return captured.get()
 
     def bold(self, text: str) -> str:
         return self._render(text, "bold")
 
     def was(self, value: str) -> str:
-        return f"{self._dim[0]} (was {value}){self._dim[-1]}" if self.system else f" (was {value})"
+        return f"{self._dim[0]} (was {value}){self._dim[-1]}"
 
 
 def _print_summary(console: Console, reports: list[FileReport]) -> None:

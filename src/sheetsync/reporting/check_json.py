@@ -23,11 +23,12 @@ _CHUNK = 20_000
 _BETWEEN, _BETWEEN_LINES = b'},{"code":', b'},\n{"code":'
 
 
-def _finding_dict(code: str, severity: str, sheet: str, row: int | None, column: str | None,
-                  cell: str | None, order: str | None, message: str, value: str | None) -> dict[str, Any]:  # fmt: skip
+def _finding_dict(code: str, severity: str, sheet: str, row: int | None, column: str | None, cell: str | None,
+                  order: str | None, message: str, value: str | None) -> dict[str, Any]:  # fmt: skip
     """One finding as in WORKBOOK.md (a dict display: quicker than dict(zip()) by half)."""
     return {"code": code, "severity": severity, "sheet": sheet, "row": row, "column": column,
             "cell": cell, "order": order, "message": message, "value": value}  # fmt: skip
+
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

@@ -1,12 +1,11 @@
 """The check report as a separate workbook: one row per finding, each linked to its cell.
 
-Never writes to the checked books. Written atomically (temp file + rename).
+Never writes to the checked books. Written through `io.new_workbook` (atomically, text as text).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import xlsxwriter
 
 from sheetsync.excel_limits import MAX_HYPERLINKS, MAX_ROWS, rows_listed
 from sheetsync.findings import FileReport
+from sheetsync.io.new_workbook import new_workbook
 from sheetsync.reporting.check_json import summarise
 
 FINDING_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -39,17 +39,9 @@ def _link(book: Path, report: Path, sheet: str, cell: str) -> str:
 def write_report(reports: Sequence[FileReport], out: Path) -> Path:
     """Write the findings of `reports` to the workbook `out`; returns `out`."""
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=".sheetsync-", suffix=".xlsx", dir=out.parent or Path.cwd())
-    os.close(fd)
-    wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})
-    try:
+    with new_workbook(out) as wb:
         _findings_sheet(wb, reports, out)
         _files_sheet(wb, reports)
-        wb.close()
-        Path(tmp).replace(out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out
 
 

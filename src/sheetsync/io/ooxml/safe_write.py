@@ -1,7 +1,7 @@
 """Write a workbook safely: atomic replace, a backup, and refusals that leave the book as it was.
 
-A write goes to a temporary file in the book's own folder, is fsynced, then renamed over the
-target (`Path.replace`, atomic on one file system). Before the rename: no Excel lock file
+A write goes through `io.atomic.atomic_output` (a temporary file in the book's own folder,
+fsynced, renamed over the target). Before the rename: no Excel lock file
 (`~$name.xlsx`) may sit next to the target, and the source must be unchanged since it was read
 (size, mtime and SHA-256). Any failure removes the temporary file; the book is untouched.
 """
@@ -13,13 +13,13 @@ import hashlib
 import os
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from sheetsync.findings import WRITE_ERRORS, FileError
+from sheetsync.io.atomic import atomic_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,29 +86,18 @@ def write_safely(
 ) -> Path | None:
     """Write `target` (may be `source`) with `produce`, atomically; return the backup path."""
     _refuse_unless_writable(target)
-    tmp: Path | None = None
     try:
-        with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=f".{target.stem}.", suffix=".sheetsync-tmp", delete=False
-        ) as out:
-            tmp = Path(out.name)
-            produce(out)
-            out.flush()
-            os.fsync(out.fileno())
-        if snapshot(source) != read_as:
-            raise FileError("file-changed", f"{source.name}: {WRITE_ERRORS['file-changed']}")
-        _refuse_unless_writable(target)
-        kept = _keep_backup(target) if backup and target.exists() else None
-        shutil.copymode(source, tmp)
-        tmp.replace(target)
-        tmp = None
-        _sync_folder(target.parent)
+        with atomic_output(target) as tmp:
+            with tmp.open("wb") as out:
+                produce(out)
+            if snapshot(source) != read_as:
+                raise FileError("file-changed", f"{source.name}: {WRITE_ERRORS['file-changed']}")
+            _refuse_unless_writable(target)
+            kept = _keep_backup(target) if backup and target.exists() else None
+            shutil.copymode(source, tmp)
         return kept
     except OSError as exc:
         raise _os_error(target, exc) from exc
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
 
 
 def _keep_backup(target: Path) -> Path:
@@ -120,14 +109,3 @@ def _keep_backup(target: Path) -> Path:
     except OSError:  # no hard links here (some network shares): copy instead
         shutil.copy2(target, kept)
     return kept
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (POSIX); a no-op where folders cannot be opened."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
