@@ -19,7 +19,7 @@ from rich.text import Text
 from sheetsync.actions.check import check_paths
 from sheetsync.actions.runner import expand_paths
 from sheetsync.cli.app import app
-from sheetsync.cli.common import Format, TodayOption, parse_today
+from sheetsync.cli.common import Format, TodayOption, make_console, parse_today
 from sheetsync.contract import SETTINGS_SHEET, SHEETS
 from sheetsync.finding_table import FindingTable
 from sheetsync.findings import FileReport, Severity
@@ -87,22 +87,22 @@ def check(
     elif format is Format.xlsx:
         assert out is not None
         write_report(reports, out)
-        _print_summary(Console(), reports)
-        Console().print(f"Report written to [bold]{escape(str(out))}[/]")
+        _print_summary(make_console(), reports)
+        make_console().print(f"Report written to [bold]{escape(str(out))}[/]")
     else:
         _print_text(reports, show)
     raise typer.Exit(exit_status(reports))
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    make_console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(2)
 
 
 @contextmanager
 def _progress(total: int, enabled: bool) -> Iterator[Callable[[FileReport], None]]:
     """A progress bar on stderr for batches, only on a terminal."""
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
     if not enabled or total < 2 or not err.is_terminal:
         yield lambda _report: None
         return
@@ -125,7 +125,7 @@ _RANK = {s.value: s.rank for s in Severity}
 
 def _print_text(reports: list[FileReport], show: Show) -> None:
     """Every finding as one line, grouped by sheet; written in bulk (500,000 lines in seconds)."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     paint = _Painter(console)
     limit = Severity(show.value).rank
     out = console.file

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
-from sheetsync.cli.common import parse_today
+from sheetsync.cli.common import make_console, parse_today
 from sheetsync.demo import demo_rows, write_demo
 
 
@@ -45,14 +44,14 @@ def demo(
     """
     around = parse_today(today) or dt.date.today()
     if book.exists() and not force:
-        Console(stderr=True).print(
+        make_console(stderr=True).print(
             f"[bold red]error:[/] {escape(str(book))} exists; add --force to replace it."
         )
         raise typer.Exit(2)
     data = demo_rows(orders, seed, around)
     book.parent.mkdir(parents=True, exist_ok=True)
     write_demo(book, data, force=force)
-    out = Console(highlight=False)
+    out = make_console()
     out.print(
         f"Wrote {escape(str(book))}: {len(data.orders)} orders, {len(data.lines)} lines, "
         f"{len(data.shipments)} shipments, around {around.isoformat()} (seed {seed})."

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -17,7 +16,7 @@ from sheetsync.actions.kpi import kpis, read_kpi_books
 from sheetsync.actions.runner import expand_paths
 from sheetsync.book import Book
 from sheetsync.cli.app import app
-from sheetsync.cli.common import Format, TodayOption, parse_today
+from sheetsync.cli.common import Format, TodayOption, make_console, parse_today
 from sheetsync.reporting.dashboard import build_dashboard
 from sheetsync.reporting.kpi import RATIOS, GroupBy, KpiReport, Metric
 
@@ -68,14 +67,14 @@ def kpi(
     found = read_kpi_books(paths)
     read, errors = found.books, found.left_out
     for path, why in errors.items():
-        Console(stderr=True).print(f"[bold red]cannot use[/] {escape(str(path))}: {escape(why)}")
+        make_console(stderr=True).print(f"[bold red]cannot use[/] {escape(str(path))}: {escape(why)}")
     if not read:
         _fail(f"No order book to measure in {', '.join(map(str, books))}.")
     group: GroupBy | None = None if by is None else GROUPS[by]
     if format is Format.xlsx:
         report = build_dashboard(target, read, judged, group)
         _print_text(report)
-        Console().print(f"Dashboard written to [bold]{escape(str(target))}[/]")
+        make_console().print(f"Dashboard written to [bold]{escape(str(target))}[/]")
     else:
         report = kpis(read, judged, group)
         if format is Format.json:
@@ -92,7 +91,7 @@ def _print_json(report: KpiReport, read: list[Book], errors: dict[Path, str]) ->
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    make_console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(2)
 
 
@@ -107,7 +106,7 @@ def _number(x: float | None) -> str:
 
 
 def _print_text(report: KpiReport) -> None:
-    console = Console(highlight=False)
+    console = make_console()
     for group, metrics in report.groups.items():
         title = f"KPIs — {group}" + (f" (as of {report.today.isoformat()})" if group == "All" else "")
         table = Table(title=title, title_justify="left")

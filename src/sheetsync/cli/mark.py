@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.actions.mark import Marked, clear_file, mark_file
 from sheetsync.actions.runner import run_isolated
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.cli.common import TodayOption, make_console, parse_today
 from sheetsync.excel_limits import MAX_HYPERLINKS
 from sheetsync.findings import FileError
 
@@ -28,7 +27,7 @@ NoBackupOption = Annotated[
 
 
 def _fail(error: FileError) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(error.message)} [dim]({error.code})[/]")
+    make_console(stderr=True).print(f"[bold red]error:[/] {escape(error.message)} [dim]({error.code})[/]")
     raise typer.Exit(2)
 
 
@@ -55,7 +54,7 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
     if outcome.error is not None:
         _fail(outcome.error)
     done: Marked = outcome.result  # type: ignore[assignment]
-    console = Console(highlight=False)
+    console = make_console()
     console.print(
         f"{done.listed:,} findings in the Issues sheet; {done.cells:,} cells highlighted on "
         f"{done.sheets} sheet{'' if done.sheets == 1 else 's'}. {_written(book, out, done.backup)}."
@@ -81,4 +80,4 @@ def clear(book: BookArgument, out: OutOption = None, no_backup: NoBackupOption =
     if outcome.error is not None:
         _fail(outcome.error)
     backup = outcome.result
-    Console(highlight=False).print(f"Cleared sheetsync's marks. {_written(book, out, backup)}.")
+    make_console().print(f"Cleared sheetsync's marks. {_written(book, out, backup)}.")

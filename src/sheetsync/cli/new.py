@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
+from sheetsync.cli.common import make_console
 from sheetsync.contract import TABLE_SHEETS
 from sheetsync.workbook.template import LISTS_SHEET, SETTINGS_SHEET, build_template
 
@@ -34,11 +34,11 @@ def new(
     """Write the blank workbook; refuse to replace an existing file without --force."""
     if book.exists() and not force:
         message = f"[bold red]error:[/] {escape(str(book))} exists; add --force to replace it."
-        Console(stderr=True).print(message)
+        make_console(stderr=True).print(message)
         raise typer.Exit(2)
     book.parent.mkdir(parents=True, exist_ok=True)
     build_template(book, force=force)
     tables = ", ".join(s.name for s in TABLE_SHEETS)
-    Console(highlight=False).print(
+    make_console().print(
         f"Wrote {escape(str(book))}: tables {tables}; sheets {LISTS_SHEET} and {SETTINGS_SHEET}."
     )
