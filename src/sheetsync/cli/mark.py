@@ -26,8 +26,10 @@ NoBackupOption = Annotated[
 ]
 
 
-def _fail(error: FileError) -> NoReturn:
-    make_console(stderr=True).print(f"[bold red]error:[/] {escape(error.message)} [dim]({error.code})[/]")
+def _fail(book: Path, error: FileError) -> NoReturn:
+    """The error, naming the book (write errors name only the file, some none), and exit 2."""
+    where = "" if error.message.startswith((str(book), book.name)) else f"{book}: "
+    make_console(stderr=True).print(f"[bold red]error:[/] {escape(where + error.message)} [dim]({error.code})[/]")
     raise typer.Exit(2)
 
 
@@ -52,7 +54,7 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
     judged = parse_today(today)
     (outcome,) = run_isolated([book], mark_file, (judged, out, not no_backup))
     if outcome.error is not None:
-        _fail(outcome.error)
+        _fail(book, outcome.error)
     done: Marked = outcome.result  # type: ignore[assignment]
     console = make_console()
     console.print(
@@ -78,6 +80,6 @@ def clear(book: BookArgument, out: OutOption = None, no_backup: NoBackupOption =
     """
     (outcome,) = run_isolated([book], clear_file, (out, not no_backup))
     if outcome.error is not None:
-        _fail(outcome.error)
+        _fail(book, outcome.error)
     backup = outcome.result
     make_console().print(f"Cleared sheetsync's marks. {_written(book, out, backup)}.")
