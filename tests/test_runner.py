@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import TODAY, line, order, shipment, write_book
-from hostile_books import ooxml_book, sheet_xml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from helpers import TODAY, line, order, shipment, write_book
+from hostile_books import ooxml_book, sheet_xml
 from sheetsync.actions.kpi import read_kpi_books
 from sheetsync.actions.runner import run_isolated
 from sheetsync.book import Book
@@ -29,6 +29,7 @@ from sheetsync.findings import Finding
 from sheetsync.rules.engine import REGISTRY, Context, Rule
 
 FAR = dt.datetime(3012, 1, 5)
+FAR_TEXT = "3012-01-05"
 
 
 def digest(path: Path) -> str:
@@ -80,7 +81,9 @@ def test_kpi_over_a_folder_reports_the_crashing_book_and_measures_the_rest(folde
 
 # clear never reads the cells, so it meets the book's other defect: it has no styles part.
 @pytest.mark.parametrize(("command", "code"), [("mark", "file-too-large"), ("clear", "file-corrupt")])
-def test_mark_and_clear_report_a_book_that_crashes_the_reader(tmp_path: Path, command: str, code: str) -> None:
+def test_mark_and_clear_report_a_book_that_crashes_the_reader(
+    tmp_path: Path, command: str, code: str
+) -> None:
     book = lying_book(tmp_path / "lying.xlsx")
     before = digest(book)
     result = CliRunner().invoke(app, [command, str(book)])
@@ -96,7 +99,9 @@ def test_a_date_beyond_datetime64_is_a_located_finding_in_every_action(tmp_path:
     runner = CliRunner()
     check = runner.invoke(app, ["check", str(book), "--format", "json", "--today", TODAY.isoformat()])
     found = json.loads(check.stdout)["files"][0]["findings"]
-    far = [(f["code"], f["sheet"], f["row"], f["column"], f["value"]) for f in found if f["value"] == "3012-01-05"]
+    far = [
+        (f["code"], f["sheet"], f["row"], f["column"], f["value"]) for f in found if f["value"] == FAR_TEXT
+    ]
     assert far == [
         ("schema-date-implausible", "Orders", 2, "ETD Actual", "3012-01-05"),
         ("schema-date-implausible", "Shipments", 2, "ATD", "3012-01-05"),
@@ -144,7 +149,8 @@ def test_a_rule_that_raises_costs_its_book_only(tmp_path: Path) -> None:
     good = good_book(tmp_path / "a_good.xlsx")
     bad = good_book(tmp_path / "b_raises.xlsx")
     shutil.copy(good, tmp_path / "c_good.xlsx")
-    result = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json", "--today", TODAY.isoformat()])
+    args = ["check", str(tmp_path), "--format", "json", "--today", TODAY.isoformat()]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     files = json.loads(result.stdout)["files"]
     assert [(Path(f["path"]).name, f["findings"]) for f in files if f["path"] != str(bad)] == [

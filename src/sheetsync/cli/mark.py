@@ -29,7 +29,8 @@ NoBackupOption = Annotated[
 def _fail(book: Path, error: FileError) -> NoReturn:
     """The error, naming the book (write errors name only the file, some none), and exit 2."""
     where = "" if error.message.startswith((str(book), book.name)) else f"{book}: "
-    make_console(stderr=True).print(f"[bold red]error:[/] {escape(where + error.message)} [dim]({error.code})[/]")
+    said = escape(where + error.message)
+    make_console(stderr=True).print(f"[bold red]error:[/] {said} [dim]({error.code})[/]")
     raise typer.Exit(2)
 
 
