@@ -188,6 +188,14 @@ def render_chunks(
     yield b"</worksheet>"
 
 
+def data_rows_xml(
+    edit: ReplaceSheet, link_xf: int, number_xfs: Mapping[int, int] | None = None
+) -> Iterator[bytes]:
+    """The data rows of `edit` only, in chunks (for a sheet whose frame is written elsewhere)."""
+    if edit.rows:
+        yield from _chunks(_data_rows(edit, f' s="{link_xf}"', number_xfs or {}), ROWS_PER_CHUNK)
+
+
 def _hyperlinks(edit: ReplaceSheet) -> pa.Array:
     """One `<hyperlink>` per link, by row then column, built in Arrow (an Issues sheet has 100,000s)."""
     count = len(edit.links)
