@@ -246,7 +246,7 @@ def _batch(tmp_path: Path, odd: str, **limits: float) -> list[FileReport]:
     [
         ("abort.xlsx", {}, "file-corrupt", "signal SIGABRT"),
         ("hang.xlsx", {"time_limit": 3}, "file-timeout", "longer than 3 s"),
-        ("balloon.xlsx", {}, "file-too-large", "more than 2.0 GB of memory"),
+        ("balloon.xlsx", {}, "file-too-large", "more than 6.0 GB of memory"),
     ],
 )
 def test_a_child_that_dies_costs_one_file(
