@@ -75,6 +75,7 @@ def test_the_check_report_writes_user_text_as_text(book: Path, tmp_path: Path) -
     assert_text_only(out, set(HOSTILE))
 
 
+@pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")  # openpyxl on the dashboard
 def test_the_dashboard_writes_user_text_as_text_and_blanks_as_empty(book: Path, tmp_path: Path) -> None:
     out = tmp_path / "dashboard.xlsx"
     args = ["kpi", str(book), "--format", "xlsx", "--out", str(out), "--by", "coordinator", "--today", LATE]
