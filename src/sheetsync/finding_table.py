@@ -57,7 +57,7 @@ class FindingTable(Sequence[Finding]):
     def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return _finding(tuple(column[index] for column in self._columns))  # type: ignore[arg-type]
+        return _finding(tuple(column[index] for column in self._columns))
 
     def __iter__(self) -> Iterator[Finding]:
         return map(_finding, self.records())

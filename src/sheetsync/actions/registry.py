@@ -61,7 +61,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("clear", "Clear marks", "Remove the Issues sheet and every highlight sheetsync added, exactly.",
            BOTH, "sheetsync.actions.mark:clear", group="Check", image="Clear", writes=True),
     Action("kpi", "KPI dashboard", "On-time delivery, OTIF, cycle times, fill rate and document accuracy.",
-           BOTH, "sheetsync.actions.kpi:kpis", group="Report", image="ChartInsert"),
+           BOTH, "sheetsync.reporting.kpi:compute_kpis", group="Report", image="ChartInsert"),
     Action("new", "New order tracker", "A blank order-tracking workbook in the standard layout.",
            BOTH, "sheetsync.workbook.template:build_template", group="Workbook", image="FileNew"),
     Action("demo", "Demo workbook", "A realistic filled workbook with the mistakes real teams make.",

@@ -19,7 +19,7 @@ from rich.text import Text
 from sheetsync.actions.check import check_paths
 from sheetsync.actions.runner import expand_paths
 from sheetsync.cli.app import app
-from sheetsync.cli.common import Format, TodayOption, make_console, parse_today
+from sheetsync.cli.common import Format, TodayOption, fail, make_console, parse_today
 from sheetsync.contract import SETTINGS_SHEET, SHEETS
 from sheetsync.finding_table import FindingTable
 from sheetsync.findings import FileReport, Severity
@@ -74,11 +74,11 @@ def check(
     judged = parse_today(today)
     paths = expand_paths(books)
     if not paths:
-        _fail(f"No .xlsx or .xlsm workbooks found in {', '.join(map(str, books))}.")
+        fail(f"No .xlsx or .xlsm workbooks found in {', '.join(map(str, books))}.")
     if format is Format.xlsx:
         out = out or Path("sheetsync-report.xlsx")
         if any(out.resolve() == p.resolve() for p in paths):
-            _fail(f"--out {out} is one of the books being checked; check never writes to them.")
+            fail(f"--out {out} is one of the books being checked; check never writes to them.")
     with _progress(len(paths), enabled=format is not Format.json) as advance:
         reports = check_paths(paths, judged, jobs=jobs, on_done=advance)
     if format is Format.json:
@@ -92,11 +92,6 @@ def check(
     else:
         _print_text(reports, show)
     raise typer.Exit(exit_status(reports))
-
-
-def _fail(message: str) -> None:
-    make_console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 @contextmanager

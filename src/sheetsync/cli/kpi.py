@@ -16,7 +16,7 @@ from sheetsync.actions.kpi import kpis, read_kpi_books
 from sheetsync.actions.runner import expand_paths
 from sheetsync.book import Book
 from sheetsync.cli.app import app
-from sheetsync.cli.common import Format, TodayOption, make_console, parse_today
+from sheetsync.cli.common import Format, TodayOption, fail, make_console, parse_today
 from sheetsync.reporting.dashboard import build_dashboard
 from sheetsync.reporting.kpi import RATIOS, GroupBy, KpiReport, Metric
 
@@ -63,13 +63,13 @@ def kpi(
     paths = expand_paths(books)
     target = out or Path("sheetsync-dashboard.xlsx")
     if format is Format.xlsx and any(target.resolve() == p.resolve() for p in paths):
-        _fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
+        fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
     found = read_kpi_books(paths)
     read, errors = found.books, found.left_out
     for path, why in errors.items():
         make_console(stderr=True).print(f"[bold red]cannot use[/] {escape(str(path))}: {escape(why)}")
     if not read:
-        _fail(f"No order book to measure in {', '.join(map(str, books))}.")
+        fail(f"No order book to measure in {', '.join(map(str, books))}.")
     group: GroupBy | None = None if by is None else GROUPS[by]
     if format is Format.xlsx:
         report = build_dashboard(target, read, judged, group)
@@ -88,11 +88,6 @@ def _print_json(report: KpiReport, read: list[Book], errors: dict[Path, str]) ->
     files: list[dict[str, str | None]] = [{"path": str(b.path), "status": "ok", "error": None} for b in read]
     files += [{"path": str(p), "status": "error", "error": e} for p, e in errors.items()]
     sys.stdout.write(json.dumps({"files": files, **report.as_dict()}, ensure_ascii=False, indent=1) + "\n")
-
-
-def _fail(message: str) -> None:
-    make_console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 def _value(m: Metric) -> str:

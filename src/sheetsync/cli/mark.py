@@ -11,7 +11,7 @@ from rich.markup import escape
 from sheetsync.actions.mark import Marked, clear_file, mark_file
 from sheetsync.actions.runner import run_isolated
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, make_console, parse_today
+from sheetsync.cli.common import TodayOption, fail, make_console, parse_today
 from sheetsync.excel_limits import MAX_HYPERLINKS
 from sheetsync.findings import FileError
 
@@ -29,9 +29,7 @@ NoBackupOption = Annotated[
 def _fail(book: Path, error: FileError) -> NoReturn:
     """The error, naming the book (write errors name only the file, some none), and exit 2."""
     where = "" if error.message.startswith((str(book), book.name)) else f"{book}: "
-    said = escape(where + error.message)
-    make_console(stderr=True).print(f"[bold red]error:[/] {said} [dim]({error.code})[/]")
-    raise typer.Exit(2)
+    fail(where + error.message, error.code)
 
 
 def _written(book: Path, out: Path | None, backup: Path | None) -> str:

@@ -158,7 +158,7 @@ def _judged(sheet: SheetData, key: str, judge: Judge, sound: Sound | None = None
     if not verdicts:
         return
     failing = values[values.isin(list(verdicts))]
-    rows = [int(row) for row in failing.index]  # type: ignore[call-overload]
+    rows = [int(row) for row in failing.index]
     cells = [(row, v) for row, value in zip(rows, failing.tolist(), strict=True)
              if (row, key) not in sheet.bad_cells for v in verdicts[value]]  # fmt: skip
     orders = dict(zip(rows, order_nos(sheet, rows), strict=True))
