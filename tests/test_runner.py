@@ -181,3 +181,20 @@ def test_run_isolated_is_generic_and_keeps_the_input_order(tmp_path: Path) -> No
         ("cccc.xlsx", 90, None),
         ("missing.xlsx", None, "file-not-found"),
     ]
+
+
+def test_findings_cross_the_process_boundary_intact(tmp_path: Path) -> None:
+    """What a child sends back (columns) is exactly what an in-process check finds, in order."""
+    from sheetsync.actions.check import check_path, check_paths
+    from sheetsync.demo import demo_rows, write_demo
+    from sheetsync.reporting.check_json import to_json, write_json
+
+    book = write_demo(tmp_path / "demo.xlsx", demo_rows(40, seed=3, today=TODAY))
+    (isolated,) = check_paths([book], TODAY)
+    here = check_path(book, TODAY)
+    assert len(here.findings) > 20
+    assert list(isolated.findings) == list(here.findings)
+    streamed = tmp_path / "out.json"
+    with streamed.open("wb") as out:
+        write_json([isolated], out)
+    assert json.loads(streamed.read_text()) == to_json([here])

@@ -9,9 +9,9 @@ must come out as the text it was, never as a live formula, a link or a number: X
 `write()` and `write_row()` turn strings starting with `=` into formulas unless the workbook
 is opened with `strings_to_formulas=False`, which `new_workbook` always sets (with
 `strings_to_urls` and `strings_to_numbers` off). A blank (None, NaN, pandas NA) is an empty
-cell, never the text "nan". The check report and the dashboard write through here; the
-template's skeleton takes `OPTIONS`; the Issues sheet is written as inline strings by
-`io.ooxml.owned_sheet`.
+cell, never the text "nan". The dashboard writes through here; the check report's frame and
+the template's skeleton take `OPTIONS` (their rows are spliced in as inline strings, as the
+Issues sheet's are by `io.ooxml.owned_sheet`: text that can never be read as a formula).
 """
 
 from __future__ import annotations
