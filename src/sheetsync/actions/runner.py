@@ -22,6 +22,7 @@ a file it rejects never needs a child.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import importlib
 import multiprocessing as mp
 import os
@@ -34,6 +35,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+import numpy  # noqa: F401  (its idle threads start now: see _IDLE_THREADS)
+import pyarrow  # noqa: F401  (likewise)
 
 from sheetsync.actions.crash import crash_error, limit_memory, timeout_error
 from sheetsync.findings import FileError
@@ -163,12 +167,10 @@ def _threads() -> int:
         return sys.maxsize
 
 
-# The threads that importing numpy and pyarrow starts and that sit idle (OpenBLAS' workers,
-# jemalloc's background thread): forking beside them is safe, as the forkserver always did.
-# More than these means some library started working threads (Arrow's pool): fork no more.
-import numpy  # noqa: E402, F401
-import pyarrow  # noqa: E402, F401
-
+# The threads that importing numpy and pyarrow starts (above) and that sit idle: OpenBLAS'
+# workers, jemalloc's background thread. Forking beside them is safe, as the forkserver always
+# did. More than these means some library started working threads (Arrow's pool, a progress
+# bar): fork no more. (Counted when this module is imported, before any book is read here.)
 _IDLE_THREADS = _threads()
 
 
@@ -183,6 +185,7 @@ def _context(paths: int) -> mp.context.BaseContext:
         for module in _PRELOAD if paths > 2 else _PRELOAD[:-1]:
             importlib.import_module(module)
         if _threads() <= _IDLE_THREADS:
+            gc.freeze()  # children need not scan (and so copy) what they inherit
             return mp.get_context("fork")
     if "forkserver" not in methods:
         return mp.get_context("spawn")
