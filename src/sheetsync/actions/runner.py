@@ -159,12 +159,12 @@ class _Child:
         return [self.conn, self.process.sentinel]
 
 
-def _threads() -> int:
-    """How many threads this process runs now (Linux; elsewhere a number that never allows fork)."""
+def _threads() -> int | None:
+    """How many threads this process runs now; None where that cannot be told (not Linux)."""
     try:
         return len(list(Path("/proc/self/task").iterdir()))
     except OSError:
-        return sys.maxsize
+        return None
 
 
 # The threads that importing numpy and pyarrow starts (above) and that sit idle: OpenBLAS'
@@ -174,6 +174,12 @@ def _threads() -> int:
 _IDLE_THREADS = _threads()
 
 
+def _only_idle_threads() -> bool:
+    """Whether this process runs no more threads than importing numpy and pyarrow started."""
+    now = _threads()
+    return sys.platform == "linux" and now is not None and _IDLE_THREADS is not None and now <= _IDLE_THREADS
+
+
 def _context(paths: int) -> mp.context.BaseContext:
     """Fork this process where that is safe; else a forkserver (modules preloaded once); else spawn.
 
@@ -181,10 +187,10 @@ def _context(paths: int) -> mp.context.BaseContext:
     batch it also warms it up once (the first check in a process costs more than the next).
     """
     methods = mp.get_all_start_methods()
-    if "fork" in methods and _threads() <= _IDLE_THREADS:
+    if "fork" in methods and _only_idle_threads():
         for module in _PRELOAD if paths > 2 else _PRELOAD[:-1]:
             importlib.import_module(module)
-        if _threads() <= _IDLE_THREADS:
+        if _only_idle_threads():
             gc.freeze()  # children need not scan (and so copy) what they inherit
             return mp.get_context("fork")
     if "forkserver" not in methods:
