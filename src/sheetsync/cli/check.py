@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import numpy as np
 import typer
@@ -25,6 +25,7 @@ from sheetsync.finding_table import FindingTable
 from sheetsync.findings import FileReport, Severity
 from sheetsync.reporting.check_json import exit_status, summarise, write_json
 from sheetsync.reporting.check_xlsx import write_report
+from sheetsync.rules.judge import collector_paused
 
 
 class Show(StrEnum):
@@ -133,29 +134,35 @@ def _print_text(reports: list[FileReport], show: Show) -> None:
         if not len(table):
             console.print("  [green]no findings[/]")
         shown = _text_order(table, limit)
-        records = list(table.records())
-        sheet = None
-        lines: list[str] = []
-        for i in shown:
-            code, severity, where_sheet, row, column, cell, order, message, value = records[i]
-            if where_sheet != sheet:
-                sheet = where_sheet
-                lines.append(f"  {paint.bold(sheet)}")
-            where = cell or (f"row {row}" if row else "")
-            lines.append(
-                f"    {paint.mark[severity]} {where:<7} {code:<28}{f' {order}' if order else ''} "
-                f"{f'{column}: ' if column else ''}{message}{paint.was(value) if value else ''}"
-            )
-            if len(lines) >= 10_000:
-                out.write("\n".join(lines) + "\n")
-                lines.clear()
-        if lines:
-            out.write("\n".join(lines) + "\n")
+        with collector_paused():
+            _print_findings(table, shown, paint, out)
         if hidden := len(table) - len(shown):
             console.print(
                 f"  [dim]{hidden} less severe finding{'s' * (hidden != 1)} not shown (--show info)[/]"
             )
     _print_summary(console, reports)
+
+
+def _print_findings(table: FindingTable, shown: list[int], paint: _Painter, out: IO[str]) -> None:
+    """The lines of the findings `shown`, a sheet heading before each sheet's first."""
+    records = list(table.records())
+    sheet = None
+    lines: list[str] = []
+    for i in shown:
+        code, severity, where_sheet, row, column, cell, order, message, value = records[i]
+        if where_sheet != sheet:
+            sheet = where_sheet
+            lines.append(f"  {paint.bold(sheet)}")
+        where = cell or (f"row {row}" if row else "")
+        lines.append(
+            f"    {paint.mark[severity]} {where:<7} {code:<28}{f' {order}' if order else ''} "
+            f"{f'{column}: ' if column else ''}{message}{paint.was(value) if value else ''}"
+        )
+        if len(lines) >= 10_000:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        out.write("\n".join(lines) + "\n")
 
 
 def _text_order(table: FindingTable, limit: int) -> list[int]:

@@ -16,6 +16,7 @@ import orjson
 
 from sheetsync.finding_table import FindingTable
 from sheetsync.findings import FileReport, Finding
+from sheetsync.rules.judge import collector_paused
 
 _CHUNK = 20_000
 # Between two findings in orjson's output; a string value holds `"` only escaped, so this
@@ -92,6 +93,11 @@ def to_json(reports: Sequence[FileReport]) -> dict[str, Any]:
 
 def write_json(reports: Sequence[FileReport], out: IO[bytes]) -> None:
     """Write `to_json(reports)` to the binary stream `out`: compact, one finding per line."""
+    with collector_paused():  # a dict per finding would set off collections that free nothing
+        _write_json(reports, out)
+
+
+def _write_json(reports: Sequence[FileReport], out: IO[bytes]) -> None:
     out.write(b'{"files":[')
     for n, report in enumerate(reports):
         head = orjson.dumps(_file_head(report))

@@ -25,6 +25,7 @@ from sheetsync.io.atomic import atomic_output
 from sheetsync.io.new_workbook import OPTIONS
 from sheetsync.io.ooxml.owned_sheet import data_rows_xml
 from sheetsync.reporting.check_json import summarise
+from sheetsync.rules.judge import collector_paused
 from sheetsync.workbook.splice import SheetRows, splice
 
 FINDING_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -65,7 +66,11 @@ def _finding_rows(reports: Sequence[FileReport]) -> Iterator[tuple[Path, Row]]:
 
 def write_report(reports: Sequence[FileReport], out: Path) -> Path:
     """Write the findings of `reports` to the workbook `out`; returns `out`."""
-    out = Path(out)
+    with collector_paused():  # a tuple per finding would set off collections that free nothing
+        return _write_report(reports, Path(out))
+
+
+def _write_report(reports: Sequence[FileReport], out: Path) -> Path:
     total = sum(len(r.findings) for r in reports)
     room = rows_listed(total)
     rows: list[Row] = []
