@@ -122,7 +122,9 @@ def test_kpi_says_which_sheet_an_order_book_lacks(tmp_path: Path) -> None:
     wb.save(no_lines)
     found = read_kpi_books([no_lines])
     assert found.books == []
-    assert found.left_out == {no_lines: "not an order book (no Lines sheet)"}
+    assert found.left_out == {
+        no_lines: "not an order book: no Lines sheet (its sheets: Orders, Shipments, Documents)"
+    }
 
 
 def _raises_on_marked_books(book: Book, ctx: Context) -> list[Finding]:

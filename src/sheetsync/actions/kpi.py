@@ -29,7 +29,8 @@ def not_an_order_book(book: Book) -> str | None:
     missing = [name for name in NEEDED if book.get(name) is None]
     if not missing:
         return None
-    return f"not an order book (no {' and no '.join(missing)} sheet)"
+    sheets = ", ".join(book.sheet_names) or "none"
+    return f"not an order book: no {' and no '.join(missing)} sheet (its sheets: {sheets})"
 
 
 def read_kpi_book(path: Path) -> Book | str:

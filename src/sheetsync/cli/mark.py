@@ -56,6 +56,9 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
         _fail(book, outcome.error)
     done: Marked = outcome.result  # type: ignore[assignment]
     console = make_console()
+    if done.nothing:
+        console.print(f"Nothing to mark: {escape(done.nothing)}")
+        return
     console.print(
         f"{done.listed:,} findings in the Issues sheet; {done.cells:,} cells highlighted on "
         f"{done.sheets} sheet{'' if done.sheets == 1 else 's'}. {_written(book, out, done.backup)}."

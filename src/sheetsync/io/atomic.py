@@ -44,12 +44,18 @@ def atomic_output(target: Path, *, sync: bool = True) -> Iterator[Path]:
     tmp = temporary_beside(target)
     try:
         yield tmp
-        if sync:
-            _fsync(tmp)
-        tmp.replace(target)
+        replace(tmp, target, sync=sync)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def replace(tmp: Path, target: Path, *, sync: bool = True) -> None:
+    """The last step of `atomic_output`, for writers that decide at the end (`io.ooxml.safe_write`):
+    fsync `tmp`, rename it over `target`, fsync the folder."""
+    if sync:
+        _fsync(tmp)
+    tmp.replace(target)
     if sync:
         sync_folder(target.parent)
 
@@ -73,4 +79,4 @@ def sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-__all__ = ["TMP_SUFFIX", "atomic_output", "sync_folder", "temporary_beside"]
+__all__ = ["TMP_SUFFIX", "atomic_output", "replace", "sync_folder", "temporary_beside"]
