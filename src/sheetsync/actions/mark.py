@@ -116,7 +116,11 @@ def clear(book_path: Path) -> list[Edit]:
 
 
 def mark(book_path: Path, findings: Sequence[Finding], names: Sequence[str] | None = None) -> list[Edit]:
-    """Write findings back: clear the previous marks, then the Issues sheet and highlights."""
+    """Write findings back: clear the previous marks, then the Issues sheet and highlights.
+
+    `names` are the book's tabs when the caller has them (the live workbook); else they are
+    read from the file.
+    """
     issues, marked = marks(findings, sheet_names(book_path) if names is None else names)
     return [*clear(book_path), issues, *marked]
 

@@ -79,13 +79,26 @@ def _parse(kind: str, raw: Any) -> tuple[Any, bool]:
 
 def read_settings(wb: CalamineWorkbook, names: list[str], findings: list[Finding]) -> Settings:
     """Settings from the key/value sheet; unknown keys are ignored, bad values reported."""
-    sheet = next((n for n in names if header_key(n) == header_key(SETTINGS_SHEET)), None)
+    sheet = settings_sheet(names)
     if sheet is None:
         return Settings()
     ws = wb.get_sheet_by_name(sheet)
     row0, col0 = ws.start or (0, 0)
+    return settings_from_rows(sheet, ws.to_python(), (int(row0), int(col0)), findings)
+
+
+def settings_sheet(names: list[str]) -> str | None:
+    """The book's Settings sheet, matched ignoring case and spaces."""
+    return next((n for n in names if header_key(n) == header_key(SETTINGS_SHEET)), None)
+
+
+def settings_from_rows(
+    sheet: str, rows: list[list[Any]], start: tuple[int, int], findings: list[Finding]
+) -> Settings:
+    """Settings from the Settings sheet's rows (`start`: 0-based offset of the first cell)."""
+    row0, col0 = start
     values: dict[str, Any] = {}
-    for i, row in enumerate(ws.to_python()):
+    for i, row in enumerate(rows):
         cells = [(j, v) for j, v in enumerate(row) if v not in ("", None)]
         if not cells:
             continue
