@@ -156,6 +156,7 @@ def test_libreoffice_opens_the_marked_book(rich: Path, tmp_path: Path, soffice: 
         ["calc-line-amount", "Lines", "J3"],
         ["code-country", "Orders", "D3"],
         ["trade-incoterm-retired", "Orders", "G3"],
+        ["sheet-skipped", "Dashboard", None],
     ]
     assert wb["Issues"]["D3"].hyperlink.location == "'Orders'!D3"
     assert [str(cf.sqref) for cf in wb["Orders"].conditional_formatting] == ["D3 G3"]

@@ -116,7 +116,11 @@ def clear(book_path: Path) -> list[Edit]:
 
 
 def mark(book_path: Path, findings: Sequence[Finding], names: Sequence[str] | None = None) -> list[Edit]:
-    """Write findings back: clear the previous marks, then the Issues sheet and highlights."""
+    """Write findings back: clear the previous marks, then the Issues sheet and highlights.
+
+    `names` are the book's tabs when the caller has them (the live workbook); else they are
+    read from the file.
+    """
     issues, marked = marks(findings, sheet_names(book_path) if names is None else names)
     return [*clear(book_path), issues, *marked]
 
@@ -167,3 +171,11 @@ def mark_file(
         sheets=len(highlighted),
         backup=kept,
     )
+
+
+def clear_file(book: Path, out: Path | None = None, backup: bool = True) -> Path | None:
+    """Take everything mark added out of `book` (or write the result to `out`); the backup kept.
+
+    The entry point of `sheetsync clear`; raises `FileError`.
+    """
+    return write_edits(book, clear(book), out, backup=backup)
