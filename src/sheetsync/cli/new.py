@@ -18,7 +18,7 @@ HELP = (
     "It has the Excel tables Orders, Lines, Shipments and Documents with their headers, formats "
     "and dropdowns (Incoterms, currencies, countries, units, statuses...), the Amount formula on "
     "Lines, a Lists sheet holding the code lists, a port alias table you can extend and a Column Map "
-    "(your own headers -> contract columns, e.g. Order ID -> Order No), and a Settings sheet "
+    "(your own headers -> contract columns, e.g. Handled By -> Coordinator), and a Settings sheet "
     "(exporter, Date Order DMY/MDY, tolerances, Milestones Not Tracked). Fill it in, then run "
     "`sheetsync check BOOK`.\n\n"
     "\b\nExamples:\n"
