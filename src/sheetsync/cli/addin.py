@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
+from sheetsync.cli.common import fail, make_console
 
 addin_app = typer.Typer(
     help="Build the Excel add-in (sheetsync.xlam) and template (order_tracker.xlsm), or install the add-in.",
@@ -39,7 +39,7 @@ def build(
     from sheetsync.excel.addin import build as build_files
 
     built = build_files(out)
-    Console(highlight=False).print(f"Wrote {escape(str(built.addin))} and {escape(str(built.template))}")
+    make_console().print(f"Wrote {escape(str(built.addin))} and {escape(str(built.template))}")
 
 
 @addin_app.command("install")
@@ -58,11 +58,10 @@ def install() -> None:
     try:
         system = current_system()
     except RuntimeError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        fail(str(exc))
     with tempfile.TemporaryDirectory(prefix="sheetsync-addin-") as work:
         built = build_files(Path(work))
         where = install_addin(built.addin, system, Path.home(), os.environ.get("APPDATA"))
-    console = Console(highlight=False)
+    console = make_console()
     console.print(f"Installed {ADDIN} in {escape(str(where.addin))}")
     console.print(f"Configuration written to {escape(str(where.config))}. Restart Excel.")
