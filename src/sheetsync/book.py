@@ -90,6 +90,9 @@ class Settings:
     amount_tolerance: float | None = None  # None = one minor unit of the order's currency
     weight_tolerance_pct: float = 1.0
     grace_days: int = 0
+    exporter_bank: str = ""
+    signatory: str = ""
+    doc_no_series: str = ""
 
 
 @dataclass

@@ -22,6 +22,9 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "Amount Tolerance": ("amount_tolerance", "number"),
     "Weight Tolerance %": ("weight_tolerance_pct", "number"),
     "Grace Days": ("grace_days", "int"),
+    "Exporter Bank": ("exporter_bank", "text"),
+    "Signatory": ("signatory", "text"),
+    "Doc No Series": ("doc_no_series", "text"),
 }
 assert set(_FIELDS) == {key for key, _, _ in SETTINGS}, "Settings keys drift from the contract"
 _KEYS = {header_key(k): k for k in _FIELDS}
