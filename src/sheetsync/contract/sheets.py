@@ -463,7 +463,9 @@ DOCUMENTS = Sheet(
         _num("net_kg", "Net kg", When.NEVER, KG_FMT, "Net Weight kg"),
         _num("gross_kg", "Gross kg", When.NEVER, KG_FMT, "Gross Weight kg"),
         _int("revision", "Revision", When.NEVER, "Rev"),
-        Column("issued", "Issued", Kind.TIMESTAMP, When.NEVER, (), number_format="yyyy-mm-dd hh:mm", width=17),
+        Column(
+            "issued", "Issued", Kind.TIMESTAMP, When.NEVER, (), number_format="yyyy-mm-dd hh:mm", width=17
+        ),
         Column(
             "superseded",
             "Superseded",

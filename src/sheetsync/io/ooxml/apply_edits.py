@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sheetsync.edits import ClearMarks, Edit, Highlight, RegisterDocument, ReplaceSheet, number_formats
+from sheetsync.edits import (
+    AddRegister,
+    ClearMarks,
+    DocumentSheet,
+    Edit,
+    FreezeSheet,
+    Highlight,
+    RegisterDocument,
+    ReplaceSheet,
+    number_formats,
+)
 from sheetsync.findings import FILE_ERRORS, FileError
-from sheetsync.io.ooxml import highlights, owned_sheet
+from sheetsync.io.ooxml import document_sheet, highlights, owned_sheet
 from sheetsync.io.ooxml.package import Package, SheetPart
 from sheetsync.io.ooxml.register import register_document
 from sheetsync.io.ooxml.safe_write import Snapshot, snapshot, write_safely
@@ -29,6 +39,12 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             highlight(package, edit, formats)
         elif isinstance(edit, RegisterDocument):
             register_document(package, edit)
+        elif isinstance(edit, DocumentSheet):
+            document_sheet.add_document(package, edit)
+        elif isinstance(edit, AddRegister):
+            document_sheet.add_register(package, edit)
+        elif isinstance(edit, FreezeSheet):
+            document_sheet.freeze(package, edit)
 
 
 def _require_styles(package: Package) -> str:

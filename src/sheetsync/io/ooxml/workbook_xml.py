@@ -104,17 +104,18 @@ _AFTER_NAMES = [
 ]  # fmt: skip
 
 
-def add_local_name(workbook: bytes, name: str, sheet_index: int, formula: str) -> bytes:
-    """Append a hidden sheet-local defined name (e.g. `_xlnm._FilterDatabase` for an autofilter).
+def add_local_name(workbook: bytes, name: str, sheet_index: int, formula: str, hidden: bool = True) -> bytes:
+    """Append a sheet-local defined name (e.g. `_xlnm._FilterDatabase` for an autofilter), hidden by default.
 
     When the book has no <definedNames>, the one created here is dropped again by
     `drop_sheet_index` once it is empty, so removal restores the original bytes.
     """
     p = root_prefix(workbook, b"workbook")
-    entry = b'<%sdefinedName name="%s" localSheetId="%d" hidden="1">%s</%sdefinedName>' % (
+    entry = b'<%sdefinedName name="%s" localSheetId="%d"%s>%s</%sdefinedName>' % (
         p,
         escape_attr(name).encode(),
         sheet_index,
+        b' hidden="1"' if hidden else b"",
         escape_text(formula).encode(),
         p,
     )

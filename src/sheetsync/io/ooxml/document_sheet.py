@@ -1,0 +1,198 @@
+"""Write document tabs (`DocumentSheet`), freeze them (`FreezeSheet`), add the register (`AddRegister`).
+
+A document tab is small (a page or two), so it is rendered whole. It prints on A4, one page
+wide, its print area and repeated rows set as Excel's own defined names (`_xlnm.Print_Area`,
+`_xlnm.Print_Titles`), which LibreOffice reads too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from sheetsync.edits import AddRegister, DocumentSheet, FreezeSheet
+from sheetsync.findings import FileError
+from sheetsync.io.guard.xml_guard import column_number
+from sheetsync.io.ooxml import workbook_xml as wx
+from sheetsync.io.ooxml.document_styles import ensure_document_styles
+from sheetsync.io.ooxml.owned_sheet import NS, _cell, first_row
+from sheetsync.io.ooxml.package import CONTENT_TYPES, Package
+from sheetsync.io.ooxml.xml_text import escape_attr, text_of
+
+TABLE_REL = wx.REL_NS.decode() + "/table"
+TABLE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
+HIDDEN = ' hidden="1"'
+FOOTER = "&amp;L&amp;8&amp;A&amp;R&amp;8Page &amp;P of &amp;N"  # tab name left, page of pages right
+_A1 = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
+
+
+def _split(ref: str) -> tuple[int, int]:
+    found = _A1.match(ref)
+    if found is None:
+        raise ValueError(f"not a cell address: {ref!r}")
+    return int(found.group(2)), column_number(found.group(1))
+
+
+def render(edit: DocumentSheet, xfs: Mapping[str, int]) -> bytes:
+    """The worksheet part of a document tab."""
+    rows: dict[int, list[tuple[int, str]]] = {}
+    for ref, cell in edit.cells.items():
+        row, column = _split(ref)
+        rows.setdefault(row, []).append((column, _cell(ref, cell.value, f' s="{xfs[cell.style]}"')))
+    body = "".join(
+        f'<row r="{n}">' + "".join(xml for _, xml in sorted(rows[n])) + "</row>" for n in sorted(rows)
+    )
+    hidden = {column_number(letter) for letter in edit.hidden}
+    widths = dict(enumerate(edit.widths, start=1)) | {i: 8.0 for i in hidden if i > len(edit.widths)}
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"{HIDDEN if i in hidden else ""}/>'
+        for i, w in sorted(widths.items())
+    )
+    merges = "".join(f'<mergeCell ref="{m}"/>' for m in edit.merges)
+    last = max(rows, default=1)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
+        '<sheetPr><tabColor rgb="FF2F5597"/><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{edit.print_area.split(":")[-1].replace("$", "") if last else "A1"}"/>'
+        '<sheetViews><sheetView showGridLines="0" workbookViewId="0"/></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="13"/><cols>{cols}</cols><sheetData>{body}</sheetData>'
+        + (f'<mergeCells count="{len(edit.merges)}">{merges}</mergeCells>' if edit.merges else "")
+        + '<printOptions horizontalCentered="1"/>'
+        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
+        f"<headerFooter><oddFooter>{FOOTER}</oddFooter></headerFooter>"
+        "</worksheet>"
+    ).encode()
+
+
+def _quoted(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _owned(package: Package, name: str, title: str) -> None:
+    """Refuse to replace a tab whose A1 is not the document's title: it is not sheetsync's."""
+    sheet = package.sheet(name)
+    if sheet is None:
+        return
+    row = first_row(package.head(sheet.part), package.shared_text())
+    if not row or row[0].strip() != title:
+        raise FileError(
+            "file-sheet-taken",
+            f"The book has its own sheet named {name!r}; rename it so sheetsync can write its own.",
+        )
+    package.remove_sheet(sheet)
+
+
+def add_document(package: Package, edit: DocumentSheet) -> None:
+    """Add the tab as the last one (replacing `edit.replaces` / a tab of its name first)."""
+    if package.styles is None:
+        raise FileError("file-corrupt", "the workbook has no styles part")
+    styles, xfs = ensure_document_styles(package.read(package.styles))
+    package.write(package.styles, styles)
+    for old in dict.fromkeys(n for n in (edit.replaces, edit.name) if n):
+        _owned(package, old, edit.title)
+    index = len(package.sheets())
+    package.add_worksheet(edit.name, render(edit, xfs))
+    workbook = package.read(package.workbook)
+    workbook = wx.add_local_name(
+        workbook, "_xlnm.Print_Area", index, f"{_quoted(edit.name)}!{edit.print_area}", hidden=False
+    )
+    if edit.repeat_rows:
+        first, last = edit.repeat_rows
+        rows = f"{_quoted(edit.name)}!${first}:${last}"
+        workbook = wx.add_local_name(workbook, "_xlnm.Print_Titles", index, rows, hidden=False)
+    package.write(package.workbook, workbook)
+
+
+_CELL = re.compile(rb"<(?P<p>[\w.-]+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:[\w.-]+:)?c>)", re.S)
+_HAS_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+
+
+def freeze(package: Package, edit: FreezeSheet) -> None:
+    """Replace every formula of the tab by its cached value; set `edit.values` on existing cells."""
+    sheet = package.sheet(edit.name)
+    if sheet is None:
+        raise FileError("file-no-register", f"The book has no tab {edit.name!r} to freeze.")
+    package.write(sheet.part, _CELL.sub(lambda cell: _frozen(cell, edit.values), package.read(sheet.part)))
+
+
+def _frozen(cell: re.Match[bytes], values: Mapping[str, str | float]) -> bytes:
+    p, attrs, body = cell.group("p") or b"", cell.group("attrs"), cell.group("body") or b""
+    ref = re.search(rb'\sr="([A-Z]+\d+)"', attrs)
+    plain = re.sub(rb'\st="\w+"', b"", attrs)
+    if ref and ref.group(1).decode() in values:
+        return _restyled(p, plain, _cell(ref.group(1).decode(), values[ref.group(1).decode()], "").encode())
+    if not _HAS_FORMULA.search(body):
+        return cell.group()
+    kind = re.search(rb'\st="(\w+)"', attrs)
+    value = text_of(body, b"v")
+    if kind and kind.group(1) == b"str":
+        return _restyled(p, plain, _cell("A1", value, "").encode())
+    if not value:
+        return b"<%sc%s/>" % (p, plain)
+    keep = b' t="%s"' % kind.group(1) if kind and kind.group(1) in (b"b", b"e") else b""
+    return b"<%sc%s%s><%sv>%s</%sv></%sc>" % (p, plain, keep, p, value.encode(), p, p)
+
+
+def _restyled(p: bytes, attrs: bytes, rendered: bytes) -> bytes:
+    """`rendered` (an unstyled cell from `_cell`) with the original cell's attributes and prefix."""
+    found = re.match(rb'<c r="[^"]*"(?P<t>(?: t="\w+")?)>(?P<body>.*)</c>$', rendered, re.S)
+    if found is None:
+        return b"<%sc%s/>" % (p, attrs)
+    body = re.sub(rb"<(/?)", lambda m: b"<" + m.group(1) + p, found.group("body"))
+    return b"<%sc%s%s>%s</%sc>" % (p, attrs, found.group("t"), body, p)
+
+
+def add_register(package: Package, edit: AddRegister) -> None:
+    """A Documents sheet holding an empty Table `Documents` with the contract's headers."""
+    width = len(edit.headers)
+    last_col = _letters(width - 1)
+    ref = f"A1:{last_col}2"
+    header = "".join(_cell(f"{_letters(i)}1", h, "") for i, h in enumerate(edit.headers))
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(edit.widths, 1)
+    )
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
+        f'<dimension ref="{ref}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
+        f'<sheetData><row r="1">{header}</row></sheetData>'
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<tableParts count="1"><tablePart r:id="rId1"/></tableParts></worksheet>'
+    ).encode()
+    package.add_worksheet("Documents", sheet)
+    part = package.sheets()[-1].part
+    tables = [n for n in package.zip.namelist() if re.match(r"xl/tables/table\d+\.xml$", n)]
+    ids = [
+        int(m)
+        for n in tables
+        for m in re.findall(rb'<(?:[\w.-]+:)?table\b[^>]*?\sid="(\d+)"', package.head(n, 4096))
+    ]
+    number = next(n for n in range(1, 100_000) if not package.exists(f"xl/tables/table{n}.xml"))
+    table_part = f"xl/tables/table{number}.xml"
+    columns = "".join(
+        f'<tableColumn id="{i}" name="{escape_attr(h)}"/>' for i, h in enumerate(edit.headers, 1)
+    )
+    package.write(table_part, (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'id="{max(ids, default=0) + 1}" name="Documents" displayName="Documents" ref="{ref}" '
+        f'headerRowCount="1"><autoFilter ref="{ref}"/><tableColumns count="{width}">{columns}</tableColumns>'
+        '<tableStyleInfo name="TableStyleMedium2" showFirstColumn="0" showLastColumn="0" '
+        'showRowStripes="1" showColumnStripes="0"/></table>'
+    ).encode())  # fmt: skip
+    package.write(
+        wx.rels_path(part),
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + wx.relationship("rId1", TABLE_REL, f"../tables/table{number}.xml")
+        + b"</Relationships>",
+    )
+    types = package.read(CONTENT_TYPES)
+    package.write(CONTENT_TYPES, wx.add_before_close(types, b"Types", wx.override(table_part, TABLE_TYPE)))
+
+
+def _letters(index: int) -> str:
+    from sheetsync.book import column_letter
+
+    return column_letter(index)
