@@ -131,7 +131,8 @@ class DocumentSheet:
 
     `cells` maps A1 addresses to cells; `title` is the text of A1, which proves sheetsync wrote
     the tab before it is replaced. Printed on A4, `print_area` fitted to one page wide, rows
-    `repeat_rows` (first, last) repeated on every page; `hidden` lists hidden column letters.
+    `repeat_rows` (first, last) repeated on every page; `hidden` lists hidden column letters;
+    `heights` gives rows that wrap (addresses) their height, as merged cells never grow by themselves.
     Its styles are kept by `clear` (the tab still uses them).
     """
 
@@ -144,6 +145,7 @@ class DocumentSheet:
     repeat_rows: tuple[int, int] | None = None
     hidden: tuple[str, ...] = ()
     replaces: str | None = None
+    heights: Mapping[int, float] = field(default_factory=dict)  # Excel row -> height in points
 
 
 @dataclass(frozen=True, slots=True)

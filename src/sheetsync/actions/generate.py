@@ -13,7 +13,6 @@ from sheetsync.findings import FileError
 from sheetsync.io.ooxml.apply_edits import write_edits
 from sheetsync.io.ooxml.safe_write import snapshot
 from sheetsync.io.read.reader import read_book
-from sheetsync.rules.judge import judge_date
 
 SHIPPED = ("Shipped", "Closed")
 
@@ -48,7 +47,9 @@ def generate_file(
     wanted = list(order_nos) + (shipped_without_documents(book) if all_shipped else [])
     if not wanted:
         raise PlanError("No order to document: name one with --order (or every shipped one is documented).")
-    made = plan(load(book), wanted, slugs, shipment_no, judge_date(book, today), now)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    date = today or book.settings.today or now.date()  # printed on the documents
+    made = plan(load(book), wanted, slugs, shipment_no, date, now)
     kept = write_edits(book_path, made.edits, out, read_as, backup) if made.documents else None
     return Generated(made, out or book_path, kept)
 

@@ -58,7 +58,7 @@ def generate(
     except PlanError as error:
         Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}")
         raise typer.Exit(2) from None
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     for d in done.plan.documents:
         t = d.totals
         amount = f"amount {t['amount']:,.2f}, " if d.type in ("Proforma", "Commercial Invoice") else ""

@@ -32,6 +32,7 @@ from sheetsync.documents.words import amount_in_words
 from sheetsync.edits import DocCell, DocumentSheet, Formula
 
 Cached = str | float | None
+TWO_LINES = 26.0  # points: a box whose text may wrap once
 MAX_LITERAL = 255  # characters of a text constant inside an Excel formula
 H = HELPER_COLUMN
 ORDER_POS = f"${H}$1"
@@ -65,6 +66,7 @@ class _Tab:
     cells: dict[str, DocCell] = field(default_factory=dict)
     cached: dict[str, Cached] = field(default_factory=dict)
     merges: list[str] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
 
     def put(self, ref: str, value: str | float | Formula | None, style: str = "text") -> None:
         self.cells[ref] = DocCell(value, style)
@@ -192,6 +194,8 @@ def build(src: Source, job: Order) -> Built:
             tab.put(f"{column_letter_}{row}", box.label, "label")
             tab.put(f"{value_letter}{row}", value, style)
             tab.merges.append(f"{value_letter}{row}:{'D' if value_letter == 'B' else 'H'}{row}")
+            if not box.label or "Address" in box.label or box.label == "Shipping Marks":
+                tab.heights[row] = TWO_LINES
     _helpers(
         src,
         job,
@@ -220,6 +224,7 @@ def build(src: Source, job: Order) -> Built:
         DocumentSheet(
             name=job.tab, title=kind.title, cells=tab.cells, widths=WIDTHS, print_area=f"$A$1:$H${foot}",
             merges=tuple(tab.merges), repeat_rows=(head, head), hidden=(H,), replaces=job.replaces,
+            heights=tab.heights,
         ),
         _stamp(src, job),
     )  # fmt: skip
@@ -258,6 +263,7 @@ def _foot(src: Source, job: Order, tab: _Tab, total_row: int) -> int:
         live = Formula(f'=IF({check},"{words}","Amount changed: generate this document again")', words)
         tab.put(f"B{row}", live if len(words) < MAX_LITERAL else words, "text")
         tab.merges.append(f"B{row}:H{row}")
+        tab.heights[row] = TWO_LINES
         row += 1
         tab.put(f"A{row}", "Bank", "label")
         tab.put(f"B{row}", _setting(src, "Exporter Bank"), "text")

@@ -141,7 +141,9 @@ def _parts(
         rows = [int(r) for r in lines.index[lines["shipment_no"].map(key) == key(only)]] or all_rows
         suffix = f"-S{ordinal[key(only)]}" if len(by_no) > 1 else ""
         return [(ship_row, ship_no, suffix if kind.per_shipment else "", rows)]
-    if not kind.per_shipment or len(named) <= 1:
+    if not kind.per_shipment:
+        return [(None, None, "", all_rows)]  # the proforma comes before any shipment
+    if len(named) <= 1:
         single = named[0] if named else (next(iter(by_no)) if len(by_no) == 1 else None)
         ship = by_no.get(single) if single else None
         return [(ship[0] if ship else None, ship[1] if ship else None, "", all_rows)]

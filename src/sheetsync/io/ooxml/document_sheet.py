@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from sheetsync.edits import AddRegister, DocumentSheet, FreezeSheet
 from sheetsync.findings import FileError
@@ -39,8 +40,10 @@ def render(edit: DocumentSheet, xfs: Mapping[str, int]) -> bytes:
     for ref, cell in edit.cells.items():
         row, column = _split(ref)
         rows.setdefault(row, []).append((column, _cell(ref, cell.value, f' s="{xfs[cell.style]}"')))
+    heights = {n: f' ht="{h:g}" customHeight="1"' for n, h in edit.heights.items()}
     body = "".join(
-        f'<row r="{n}">' + "".join(xml for _, xml in sorted(rows[n])) + "</row>" for n in sorted(rows)
+        f'<row r="{n}"{heights.get(n, "")}>' + "".join(xml for _, xml in sorted(rows[n])) + "</row>"
+        for n in sorted(rows)
     )
     hidden = {column_number(letter) for letter in edit.hidden}
     widths = dict(enumerate(edit.widths, start=1)) | {i: 8.0 for i in hidden if i > len(edit.widths)}
@@ -196,3 +199,17 @@ def _letters(index: int) -> str:
     from sheetsync.book import column_letter
 
     return column_letter(index)
+
+
+def single_tab_copy(source: Path, tab: str, out: Path) -> None:
+    """`out`: a copy of `source` holding only `tab`, its formulas frozen to their values (for a PDF)."""
+    package = Package(source)
+    try:
+        freeze(package, FreezeSheet(tab))
+        for sheet in reversed(package.sheets()):
+            if sheet.name.casefold() != tab.casefold():
+                package.remove_sheet(sheet)
+        with out.open("wb") as fh:
+            package.save(fh)
+    finally:
+        package.close()
