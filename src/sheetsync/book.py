@@ -95,6 +95,17 @@ class Settings:
     doc_no_series: str = ""
 
 
+@dataclass(frozen=True)
+class Tab:
+    """A document tab as read: each cell's cached value (A1 -> value) and which cells are formulas."""
+
+    cells: dict[str, str | float | bool | None]
+    formulas: frozenset[str]
+
+    def value(self, ref: str | None) -> str | float | bool | None:
+        return self.cells.get(ref) if ref else None
+
+
 @dataclass
 class Book:
     """A workbook as the core sees it."""
@@ -105,7 +116,7 @@ class Book:
     findings: list[Finding] = field(default_factory=list)  # found while reading
     port_aliases: dict[str, str] = field(default_factory=dict)  # normalised name -> LOCODE
     sheet_names: list[str] = field(default_factory=list)  # every sheet in the workbook
-    tabs: dict[str, list[list[object]]] = field(default_factory=dict)  # document tabs' cells
+    tabs: dict[str, Tab] = field(default_factory=dict)  # registered document tabs, by name
 
     def get(self, name: str) -> SheetData | None:
         return self.sheets.get(name)

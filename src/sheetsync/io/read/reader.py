@@ -20,6 +20,7 @@ from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.read.fast import TypedReader
 from sheetsync.io.read.settings import read_port_aliases, read_settings
 from sheetsync.io.read.table import read_table
+from sheetsync.io.read.tabs import read_tabs
 
 
 def find_sheet(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> str | None:
@@ -92,7 +93,9 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
         wb.close()
         if typed:
             typed.close()
-    return Book(path, sheets, settings, findings, port_aliases, names)
+    register = sheets.get("Documents")
+    tabs = read_tabs(path, register.frame["sheet"].dropna().unique()) if register is not None else {}
+    return Book(path, sheets, settings, findings, port_aliases, names, tabs)
 
 
 __all__ = ["column_letter", "find_sheet", "read_book"]
