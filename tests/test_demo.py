@@ -146,7 +146,7 @@ def test_layout_quirks_are_in_the_file(demo_book: Path, demo: DemoData) -> None:
     wb = load_workbook(demo_book)
     orders, lines = wb["Orders"], wb["Lines"]
     assert orders["A1"].value and orders["A3"].value == "Order No" and orders["B3"].value == "Order Date"
-    assert orders.tables["Orders"].ref == f"A3:AS{3 + len(demo.orders)}"
+    assert orders.tables["Orders"].ref == f"A3:AY{3 + len(demo.orders)}"
     assert orders.freeze_panes == "B4"
     assert {str(dv.sqref) for dv in orders.data_validations.dataValidation} >= {"G4:G1048576"}
     names = [c.name for c in lines.tables["Lines"].tableColumns]

@@ -1,6 +1,7 @@
 """The registered document tabs next to the order rows they were generated from (RULES.md §8).
 
-For each current register row (not superseded) whose tab the book has: the tab as read (T),
+For each current register row (not superseded) whose tab the book has, holding the register's
+Order No in its key cell (a tab sheetsync generated for that order): the tab as read (T),
 the order, shipment and lines as they are now (O), and the totals stamped at generation (S).
 Built once per check run (`Context.shared`) and read by every doc-* rule.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sheetsync.book import Book, Tab
-from sheetsync.contract.doc_layout import BY_TYPE, LETTERS, STAMPED, TOTAL_LABEL, DocKind
+from sheetsync.contract.doc_layout import BY_TYPE, KEY_LABEL, LETTERS, STAMPED, TOTAL_LABEL, DocKind
 from sheetsync.rules.engine import Context
 from sheetsync.rules.orderdata import order_index
 
@@ -96,6 +97,8 @@ def _views(book: Book) -> Iterator[DocView]:
         tab = tabs.get(str(reg["sheet"]).strip().casefold()) if pd.notna(reg["sheet"]) else None
         if kind is None or tab is None or reg["key"] < 0 or pd.notna(reg.get("superseded")):
             continue
+        if text_key(tab.value(kind.box_cell(KEY_LABEL))) != text_key(reg["order_no"]):
+            continue  # not a tab sheetsync generated for this order (its key cell says otherwise)
         order = _row(by_key, int(reg["key"]))
         ship_row = ship_by_no.get(text_key(reg["shipment_no"]))
         shipment = _row(ships, int(str(ship_row))) if ships is not None and ship_row is not None else None
