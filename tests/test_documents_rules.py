@@ -13,12 +13,16 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers import TODAY, departed_shipment, line, shipped_order
 from sheetsync.actions.check import check_path
-from sheetsync.actions.generate import generate_file
+from sheetsync.actions.generate import PlanError, generate_file
+from sheetsync.actions.issue import issue_file
+from sheetsync.documents.issue import series_number
 from sheetsync.io.ooxml.package import Package
+from sheetsync.io.read.reader import read_book
 from sheetsync.workbook.template import build_template
 
 NOW = dt.datetime(2026, 11, 25, 9, 30)
@@ -185,3 +189,40 @@ def test_a_shipped_lc_shipment_without_documents_is_reported(tmp_path: Path) -> 
     assert doc_findings(path) == [("doc-not-generated", "Shipments", 2, "Shipment No", "A2")]
     generate_file(path, ["PO-1001"], ["invoice", "packing-list"], now=NOW, backup=False)
     assert doc_findings(path) == []
+
+
+def test_an_issued_document_is_frozen_numbered_and_judged_stale_never_wrong(
+    clean: Path, tmp_path: Path
+) -> None:
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(clean.read_bytes())
+    done = issue_file(book, "CI PO-1001 R1", tmp_path / "pdf", backup=False, now=NOW, pdf=False)
+    assert (done.old_no, done.doc_no, done.tab) == ("CI PO-1001 R1", "CI-00001", "CI PO-1001")
+    tab = read_book(book).tabs["CI PO-1001"]
+    assert tab.formulas == frozenset() and tab.cells["F3"] == "CI-00001" and tab.cells["H21"] == 7875
+    register = read_book(book).sheets["Documents"].frame
+    assert register.loc[2, ["doc_no", "issued"]].tolist() == ["CI-00001", pd.Timestamp(NOW.date())]
+    assert doc_findings(book) == []
+    moved = tmp_path / "moved.xlsx"
+    moved.write_bytes(book.read_bytes())
+    set_cell(moved, "Orders", "K2", "DEHAM")  # the order now discharges elsewhere: the issued CI is stale
+    assert doc_findings(moved) == [("doc-stale", "Documents", 2, "Sheet", "E2")]
+    set_cell(book, "Lines", "G2", 1000.0)
+    assert doc_findings(book) == [("doc-stale", "Documents", r, "Amount", f"G{r}") for r in (2, 3, 4, 5)]
+    with pytest.raises(PlanError, match="was issued on 2026-11-25"):
+        issue_file(book, "CI-00001", backup=False, pdf=False)
+    regenerated = generate_file(book, ["PO-1001"], ["invoice"], now=NOW, backup=False)
+    assert regenerated.plan.documents == [] and regenerated.plan.skipped == [
+        "CI-00001 was issued on 2026-11-25; it stays as sent."
+    ]
+
+
+def test_the_doc_no_series_counts_on_from_the_register() -> None:
+    assert (
+        series_number("INV-2026-{n:04d}", "CI", ["INV-2026-0007", "INV-2026-0002", "CI-00009"])
+        == "INV-2026-0008"
+    )
+    assert series_number("", "PL", ["PL-00003"]) == "PL-00004"
+    assert series_number("{prefix}/{n}", "CO", []) == "CO/1"
+    with pytest.raises(PlanError, match="exactly one"):
+        series_number("INV-2026", "CI", [])

@@ -102,6 +102,7 @@ class RegisterDocument:
     """
 
     values: Mapping[str, str | float | dt.date | None]
+    match: str | None = None  # the Doc No of the row to update when `values` renumber it (issue)
 
     def __post_init__(self) -> None:
         if not str(self.values.get("doc_no") or "").strip():

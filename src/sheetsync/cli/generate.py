@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from sheetsync.cli.app import app
 from sheetsync.cli.common import TodayOption, parse_today
 from sheetsync.cli.mark import BookArgument, NoBackupOption, OutOption, _fail
 from sheetsync.contract.codelists import DOC_TYPE_SLUGS
+from sheetsync.documents.pdf import PdfError, export_pdf
 from sheetsync.findings import FileError
 
 
@@ -32,6 +34,9 @@ def generate(
                      "Default: those of the order's status."),
     ] = [],  # noqa: B006
     out: OutOption = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Also export each tab as a PDF into this folder.")
+    ] = None,
     today: TodayOption = None,
     no_backup: NoBackupOption = False,
 ) -> None:  # fmt: skip
@@ -73,3 +78,10 @@ def generate(
         console.print(
             where + (f"; previous version kept as {escape(str(done.backup))}." if done.backup else ".")
         )
+    if pdf is not None and done.plan.documents:
+        try:
+            for d in done.plan.documents:
+                console.print(f"PDF: {escape(str(export_pdf(done.written, d.tab, pdf)))}")
+        except PdfError as error:
+            Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}")
+            raise typer.Exit(2) from None

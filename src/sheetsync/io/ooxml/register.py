@@ -62,7 +62,8 @@ def register_document(package: Package, edit: RegisterDocument) -> None:
     if "doc_no" not in columns:
         raise _fail("file-no-register", "Its header row has no Doc No column.")
     values = {key: value for key, value in edit.values.items() if key in columns}
-    target, grow = _target_row(rows, columns["doc_no"], str(values["doc_no"]), header_row, last_row, texts)
+    doc_no = str(edit.match or values["doc_no"])
+    target, grow = _target_row(rows, columns["doc_no"], doc_no, header_row, last_row, texts)
     date1904 = bool(wx.DATE1904.search(package.head(package.workbook)))
     styles = _column_styles(xml, rows.get(target - 1) if target - 1 > header_row else None)
     xml = _put_row(
