@@ -14,6 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 from sheetsync.contract.doc_layout import (
     FIRST_BOX_ROW,
     HELPER_COLUMN,
@@ -286,14 +289,17 @@ def _foot(src: Source, job: Order, tab: _Tab, total_row: int) -> int:
 
 def _stamp(src: Source, job: Order) -> dict[str, float]:
     """Totals of the document's lines, as the order rows say now (the register's S)."""
-    lines = src.tables["Lines"].data.frame.loc[list(job.line_rows)]
+    cached = src.stamps.get(tuple(job.line_rows))
+    if cached is not None:
+        return cached
+    frame = src.tables["Lines"].data.frame
+    at = frame.index.get_indexer(pd.Index(list(job.line_rows)))
+    column = {k: frame[k].to_numpy()[at] for k in ("quantity", "unit_price", "cartons", "net_kg", "gross_kg")}
     amount = 0.0
-    for q, p in zip(lines["quantity"], lines["unit_price"], strict=True):
-        amount += q * p if q == q and p == p else 0.0
-    return {
-        "amount": amount,
-        "quantity": float(lines["quantity"].sum()),
-        "packages": float(lines["cartons"].sum()),
-        "net_kg": float(lines["net_kg"].sum()),
-        "gross_kg": float(lines["gross_kg"].sum()),
-    }
+    for q, p in zip(column["quantity"], column["unit_price"], strict=True):
+        amount += float(q * p) if q == q and p == p else 0.0
+    totals = {"amount": amount, "quantity": float(np.nansum(column["quantity"])),
+              "packages": float(np.nansum(column["cartons"])), "net_kg": float(np.nansum(column["net_kg"])),
+              "gross_kg": float(np.nansum(column["gross_kg"]))}  # fmt: skip
+    src.stamps[tuple(job.line_rows)] = totals
+    return totals

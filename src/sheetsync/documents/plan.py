@@ -9,7 +9,6 @@ register row with the next Revision, the earlier rows marked Superseded.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import pandas as pd
 from sheetsync.contract import DOCUMENTS
 from sheetsync.contract.doc_layout import KINDS, DocKind
 from sheetsync.documents.layout import Order, build
-from sheetsync.documents.source import Source, as_text
+from sheetsync.documents.source import Source, as_text, key_of
 from sheetsync.edits import AddRegister, Edit, RegisterDocument
 
 MAX_TAB = 31
@@ -33,6 +32,13 @@ BY_STATUS = {
     "Shipped": ("invoice", "packing-list", "shipping-instruction", "origin"),
     "Closed": ("invoice", "packing-list", "shipping-instruction", "origin"),
 }
+
+
+class Taken(set[str]):
+    """Tab names in use, case-folded (Excel compares them so)."""
+
+    def add_name(self, name: str) -> None:
+        self.add(name.casefold())
 
 
 class PlanError(ValueError):
@@ -59,18 +65,14 @@ class Plan:
     skipped: list[str] = field(default_factory=list)  # why a document was left as it is
 
 
-def key(value: object) -> str:
-    """An Order / Shipment No compared as the rules do: text, trimmed, case-folded."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return as_text(value if isinstance(value, str | float | bool) else str(value)).strip().casefold()
+key = key_of  # an Order / Shipment No compared as the rules do: text, trimmed, case-folded
 
 
 def tab_name(prefix: str, order_no: str, suffix: str, taken: Iterable[str]) -> str:
     """`CI PO-1001`, within 31 characters, without `/ \\ ? * [ ] :`, and not one of `taken`."""
     base = _FORBIDDEN.sub("-", f"{prefix} {order_no}")[: MAX_TAB - len(suffix)] + suffix
     base = base.strip("'") or prefix
-    used = {t.casefold() for t in taken}
+    used = taken if isinstance(taken, Taken) else {t.casefold() for t in taken}
     name, n = base, 2
     while name.casefold() in used:
         tail = f" ({n})"
@@ -93,7 +95,7 @@ def plan(
         out.edits.append(
             AddRegister(tuple(c.header for c in DOCUMENTS.columns), tuple(c.width for c in DOCUMENTS.columns))
         )
-    taken = list(src.book.sheet_names)
+    taken = Taken(n.casefold() for n in src.book.sheet_names)
     for order_no in order_nos:
         _plan_order(src, out, order_no, slugs, shipment_no, date or now.date(), now, taken)
     return out
@@ -101,10 +103,10 @@ def plan(
 
 def _plan_order(
     src: Source, out: Plan, order_no: str, slugs: Sequence[str], shipment_no: str | None,
-    date: dt.date, now: dt.datetime, taken: list[str],
+    date: dt.date, now: dt.datetime, taken: Taken,
 ) -> None:  # fmt: skip
     orders = src.tables["Orders"].data.frame
-    found = orders.index[orders["order_no"].map(key) == key(order_no)]
+    found = src.rows_by("Orders", "order_no").get(key(order_no), [])
     if len(found) == 0:
         raise PlanError(f"No order {order_no!r} in {src.book.get('Orders').name}.")  # type: ignore[union-attr]
     row = int(found[0])
@@ -113,13 +115,16 @@ def _plan_order(
         raise PlanError(f"Order {order_no} is cancelled: it gets no documents.")
     wanted = list(slugs) or list(BY_STATUS.get(str(status), ("proforma",)))
     lines = src.tables["Lines"].data.frame
-    mine = lines[lines["order_no"].map(key) == key(order_no)]
+    mine = lines.loc[src.rows_by("Lines", "order_no").get(key(order_no), [])]
     mine = mine.assign(_row=mine.index).sort_values(["line", "_row"], na_position="last")
     if mine.empty:
         raise PlanError(f"Order {order_no} has no lines to put on a document.")
+    parts: dict[bool, list[tuple[int | None, str | None, str, list[int]]]] = {}
     for slug in wanted:
         kind = KINDS[slug]
-        for ship_row, ship_no, suffix, line_rows in _parts(src, kind, order_no, mine, shipment_no):
+        if kind.per_shipment not in parts:
+            parts[kind.per_shipment] = _parts(src, kind, order_no, mine, shipment_no)
+        for ship_row, ship_no, suffix, line_rows in parts[kind.per_shipment]:
             _one(src, out, kind, row, ship_row, ship_no, suffix, line_rows, date, now, taken)
 
 
@@ -129,7 +134,7 @@ def _parts(
     """(shipment row, shipment no, tab suffix, line rows) for each document of this kind."""
     ships = src.tables.get("Shipments")
     frame = ships.data.frame if ships else pd.DataFrame({"order_no": [], "shipment_no": []})
-    theirs = frame[frame["order_no"].map(key) == key(order_no)]
+    theirs = frame.loc[src.rows_by("Shipments", "order_no").get(key(order_no), [])] if ships else frame
     by_no = {key(s): (int(r), s) for r, s in zip(theirs.index, theirs["shipment_no"], strict=True)}
     ordinal = {k: i for i, k in enumerate(by_no, start=1)}
     named = [k for k in dict.fromkeys(lines["shipment_no"].map(key)) if k]
@@ -164,7 +169,7 @@ def _parts(
 
 def _one(
     src: Source, out: Plan, kind: DocKind, order_row: int, ship_row: int | None, ship_no: str | None,
-    suffix: str, line_rows: list[int], date: dt.date, now: dt.datetime, taken: list[str],
+    suffix: str, line_rows: list[int], date: dt.date, now: dt.datetime, taken: Taken,
 ) -> None:  # fmt: skip
     order_no = as_text(src.tables["Orders"].raw(order_row, "order_no")) or str(
         src.tables["Orders"].data.frame.at[order_row, "order_no"]
@@ -175,18 +180,18 @@ def _one(
         out.skipped.append(f"{latest['doc_no']} was issued on {latest['issued']:%Y-%m-%d}; it stays as sent.")
         return
     old_tab = str(latest["sheet"]) if latest is not None and pd.notna(latest["sheet"]) else None
-    exists = old_tab is not None and old_tab.casefold() in {t.casefold() for t in taken}
+    exists = old_tab is not None and old_tab.casefold() in taken
     tab = old_tab if exists and old_tab else tab_name(kind.prefix, order_no, suffix, taken)
-    taken.append(tab)
+    taken.add_name(tab)
     revisions = earlier["revision"].dropna() if "revision" in earlier else pd.Series(dtype=float)
     revision = int(max(revisions.max() if len(revisions) else 0, len(earlier))) + 1
     doc_no = f"{tab} R{revision}"
     job = Order(kind, order_row, line_rows, ship_row, doc_no, tab, date, old_tab if exists else None)
     built = build(src, job)
     out.edits.append(built.sheet)
-    for old in earlier.itertuples():
-        if pd.isna(getattr(old, "superseded", None)):
-            out.edits.append(RegisterDocument({"doc_no": str(old.doc_no), "superseded": now}))
+    if len(earlier):
+        for old_no in earlier.loc[earlier["superseded"].isna(), "doc_no"]:
+            out.edits.append(RegisterDocument({"doc_no": str(old_no), "superseded": now}))
     ship_text = as_text(ship_no) if ship_no is not None else None
     out.edits.append(RegisterDocument({
         "doc_no": doc_no, "type": kind.type, "order_no": order_no, "shipment_no": ship_text, "sheet": tab,
@@ -200,10 +205,12 @@ def _earlier(src: Source, kind: DocKind, order_no: str, ship_no: str | None) -> 
     register = src.book.get("Documents")
     if register is None:
         return pd.DataFrame()
-    frame = register.frame
+    rows = src.rows_by("Documents", "order_no").get(key(order_no), [])
+    if not rows:
+        return pd.DataFrame()
+    frame = register.frame.loc[rows]
     mine = frame[
         (frame["type"] == kind.type)
-        & (frame["order_no"].map(key) == key(order_no))
         & (frame["shipment_no"].map(key) == key(ship_no))
         & frame["doc_no"].notna()
     ]

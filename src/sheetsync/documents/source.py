@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheetsync.book import Book, SheetData, column_letter
@@ -125,6 +125,27 @@ class Source:
     book: Book
     tables: dict[str, Table]
     settings: SettingsCells | None
+    _groups: dict[tuple[str, str], dict[str, list[int]]] = field(default_factory=dict)
+    stamps: dict[tuple[int, ...], dict[str, float]] = field(default_factory=dict)  # totals by line rows
+
+    def rows_by(self, sheet: str, column: str) -> dict[str, list[int]]:
+        """Excel rows of `sheet` by the compared key of `column` (text, trimmed, case-folded), once."""
+        found = self._groups.get((sheet, column))
+        if found is None:
+            data = self.book.get(sheet)
+            found = {}
+            if data is not None:
+                for row, value in data.frame[column].items():
+                    found.setdefault(key_of(value), []).append(int(str(row)))
+            self._groups[(sheet, column)] = found
+        return found
+
+
+def key_of(value: object) -> str:
+    """An Order / Shipment No as compared: text, trimmed, case-folded."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return as_text(value if isinstance(value, str | float | bool) else str(value)).strip().casefold()
 
 
 def load(book: Book) -> Source:

@@ -8,7 +8,7 @@ wide, its print area and repeated rows set as Excel's own defined names (`_xlnm.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sheetsync.edits import AddRegister, DocumentSheet, FreezeSheet
@@ -17,8 +17,8 @@ from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.document_styles import ensure_document_styles
 from sheetsync.io.ooxml.owned_sheet import NS, _cell, first_row
-from sheetsync.io.ooxml.package import CONTENT_TYPES, Package
-from sheetsync.io.ooxml.xml_text import escape_attr, text_of
+from sheetsync.io.ooxml.package import CONTENT_TYPES, Package, SheetPart
+from sheetsync.io.ooxml.xml_text import declared_prefix, escape_attr, escape_text, root_prefix, text_of
 
 TABLE_REL = wx.REL_NS.decode() + "/table"
 TABLE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
@@ -72,39 +72,83 @@ def _quoted(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _owned(package: Package, name: str, title: str) -> None:
+def _owned(package: Package, sheet: SheetPart, title: str) -> None:
     """Refuse to replace a tab whose A1 is not the document's title: it is not sheetsync's."""
-    sheet = package.sheet(name)
-    if sheet is None:
-        return
     row = first_row(package.head(sheet.part), package.shared_text())
     if not row or row[0].strip() != title:
         raise FileError(
             "file-sheet-taken",
-            f"The book has its own sheet named {name!r}; rename it so sheetsync can write its own.",
+            f"The book has its own sheet named {sheet.name!r}; rename it so sheetsync can write its own.",
         )
-    package.remove_sheet(sheet)
 
 
 def add_document(package: Package, edit: DocumentSheet) -> None:
-    """Add the tab as the last one (replacing `edit.replaces` / a tab of its name first)."""
+    """Add one document tab (see `add_documents`)."""
+    add_documents(package, [edit])
+
+
+def add_documents(package: Package, edits: Sequence[DocumentSheet]) -> None:
+    """Add the tabs after the last one, replacing `replaces` / a tab of the same name first.
+
+    All tabs go in with one edit of workbook.xml, its relationships and the content types, so
+    documents for a thousand orders cost one pass over each, not one per tab.
+    """
     if package.styles is None:
         raise FileError("file-corrupt", "the workbook has no styles part")
     styles, xfs = ensure_document_styles(package.read(package.styles))
     package.write(package.styles, styles)
-    for old in dict.fromkeys(n for n in (edit.replaces, edit.name) if n):
-        _owned(package, old, edit.title)
-    index = len(package.sheets())
-    package.add_worksheet(edit.name, render(edit, xfs))
-    workbook = package.read(package.workbook)
-    workbook = wx.add_local_name(
-        workbook, "_xlnm.Print_Area", index, f"{_quoted(edit.name)}!{edit.print_area}", hidden=False
-    )
-    if edit.repeat_rows:
-        first, last = edit.repeat_rows
-        rows = f"{_quoted(edit.name)}!${first}:${last}"
-        workbook = wx.add_local_name(workbook, "_xlnm.Print_Titles", index, rows, hidden=False)
-    package.write(package.workbook, workbook)
+    sheets = {s.name.casefold(): s for s in package.sheets()}
+    for edit in edits:
+        for old in dict.fromkeys(n.casefold() for n in (edit.replaces, edit.name) if n):
+            if old in sheets:
+                _owned(package, sheets[old], edit.title)
+                package.remove_sheet(sheets[old])
+                sheets = {s.name.casefold(): s for s in package.sheets()}
+    _add_worksheets(package, [(edit, render(edit, xfs)) for edit in edits], len(sheets))
+
+
+def _add_worksheets(package: Package, parts: Sequence[tuple[DocumentSheet, bytes]], first_index: int) -> None:
+    workbook, rels = package.read(package.workbook), package.read(package.rels)
+    ids = {t.attrs.get("Id") for t in wx.tags(rels, b"Relationship")}
+    sheet_id = max((s.sheet_id for s in package.sheets()), default=0)
+    folder = wx.resolve(package.workbook, "worksheets/x")[:-1]
+    p = root_prefix(workbook, b"workbook")
+    r = declared_prefix(workbook, wx.REL_NS)
+    entries, names, relations, overrides = [], [], [], []
+    n_rid, n_part = len(ids) + 1, 1
+    for i, (edit, xml) in enumerate(parts):
+        while f"rId{n_rid}" in ids:
+            n_rid += 1
+        while package.exists(f"{folder}sheet{n_part}.xml"):
+            n_part += 1
+        rid, part, sheet_id = f"rId{n_rid}", f"{folder}sheet{n_part}.xml", sheet_id + 1
+        ids.add(rid)
+        package.write(part, xml)
+        entries.append(b'<%ssheet name="%s" sheetId="%d" %s:id="%s"/>'
+                       % (p, escape_attr(edit.name).encode(), sheet_id, r, rid.encode()))  # fmt: skip
+        names.append(_name(p, "_xlnm.Print_Area", first_index + i, f"{_quoted(edit.name)}!{edit.print_area}"))
+        if edit.repeat_rows:
+            rows = f"{_quoted(edit.name)}!${edit.repeat_rows[0]}:${edit.repeat_rows[1]}"
+            names.append(_name(p, "_xlnm.Print_Titles", first_index + i, rows))
+        relations.append(wx.relationship(rid, wx.WORKSHEET_REL, part[len(folder) - len("worksheets/") :]))
+        overrides.append(wx.override(part, wx.WORKSHEET_TYPE))
+    at = workbook.rindex(b"</" + p + b"sheets>")
+    workbook = workbook[:at] + b"".join(entries) + workbook[at:]
+    close = b"</" + p + b"definedNames>"
+    if close not in workbook:
+        workbook = wx.add_local_name(workbook, "x", 0, "x")  # creates the block; its one entry is replaced
+        workbook = re.sub(rb"<%sdefinedName name=\"x\"[^>]*>x</%sdefinedName>" % (p, p), b"", workbook)
+    at = workbook.rindex(close)
+    package.write(package.workbook, workbook[:at] + b"".join(names) + workbook[at:])
+    package.write(package.rels, wx.add_before_close(rels, b"Relationships", b"".join(relations)))
+    types = package.read(CONTENT_TYPES)
+    package.write(CONTENT_TYPES, wx.add_before_close(types, b"Types", b"".join(overrides)))
+
+
+def _name(p: bytes, name: str, index: int, formula: str) -> bytes:
+    """A sheet-local defined name (print area, print titles), visible as Excel writes them."""
+    return b'<%sdefinedName name="%s" localSheetId="%d">%s</%sdefinedName>' % (
+        p, name.encode(), index, escape_text(formula).encode(), p)  # fmt: skip
 
 
 _CELL = re.compile(rb"<(?P<p>[\w.-]+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:[\w.-]+:)?c>)", re.S)
