@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -31,13 +32,25 @@ def text_key(value: object) -> str:
     return str(value).strip().casefold()
 
 
-def document_lines(order_lines: pd.DataFrame, shipment_no: object) -> pd.DataFrame:
+Record = dict[str, Any]
+ORDER_KEYS = ("order_no", "currency", "consignee", "notify_party", "port_of_loading", "port_of_discharge",
+              "buyer", "payment_terms", "incoterm")  # fmt: skip
+LINE_KEYS = ("key", "line", "shipment_no", "quantity", "unit_price", "cartons", "net_kg", "gross_kg",
+             "hs_code", "origin", "description")  # fmt: skip
+SHIP_KEYS = ("shipment_no", "consignee", "port_of_discharge", "packages")
+
+
+def blank(value: object) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def document_lines(order_lines: list[Record], shipment_no: object) -> list[Record]:
     """The lines a document of one order covers: a shipment's own lines when the order's lines
     name two or more shipments, else all the order's lines (how `generate` chose them)."""
-    named = order_lines["shipment_no"].map(text_key)
+    named = [text_key(line["shipment_no"]) for line in order_lines]
     wanted = text_key(shipment_no)
-    if wanted and named[named != ""].nunique() > 1:
-        return order_lines[named == wanted]
+    if wanted and len({n for n in named if n}) > 1:
+        return [line for line, n in zip(order_lines, named, strict=True) if n == wanted]
     return order_lines
 
 
@@ -50,12 +63,12 @@ class DocView:
     name: str
     tab: Tab
     order_no: str
-    order: pd.Series  # the Orders row (with `row`: its Excel row)
-    shipment: pd.Series | None
-    lines: pd.DataFrame  # O: the lines the document covers, index = Excel row in Lines
+    order: Record  # the Orders row's values the rules compare
+    shipment: Record | None
+    lines: list[Record]  # O: the lines the document covers
     stamped: dict[str, float]  # S
     issued: bool
-    table: list[tuple[int, pd.Series | None]]  # each line-table row on the tab: (Excel row, its line)
+    table: list[tuple[int, Record | None]]  # each line-table row on the tab: (Excel row, its line)
     total_row: int | None
 
     def typed(self, ref: str) -> bool:
@@ -68,9 +81,14 @@ class DocView:
 
     def own_or_order(self, key: str) -> object:
         """The shipment's own Consignee / Port of Discharge when it names one, else the order's."""
-        if self.shipment is not None and key in self.shipment and pd.notna(self.shipment[key]):
+        if self.shipment is not None and not blank(self.shipment.get(key)):
             return self.shipment[key]
         return self.order.get(key)
+
+    def total(self, key: str) -> float:
+        """Σ of a Lines column over the covered lines (blanks count 0)."""
+        values = [line.get(key) for line in self.lines]
+        return sum((float(v) for v in values if not blank(v)), 0.0)  # type: ignore[arg-type]
 
 
 def documents(book: Book, ctx: Context) -> list[DocView]:
@@ -81,52 +99,50 @@ def documents(book: Book, ctx: Context) -> list[DocView]:
     return found  # type: ignore[no-any-return]
 
 
+def _records(frame: pd.DataFrame | None, keys: tuple[str, ...]) -> list[Record]:
+    if frame is None:
+        return []
+    return frame[[k for k in keys if k in frame]].to_dict("records")  # type: ignore[return-value]
+
+
 def _views(book: Book) -> Iterator[DocView]:
     index = order_index(book)
     register = index.children.get("Documents")
     if register is None or not book.tabs:
         return
-    orders = index.orders.assign(row=index.orders.index)
-    by_key = orders.set_index("key")
-    lines = index.children.get("Lines", pd.DataFrame({"key": []}))
-    ships = index.children.get("Shipments")
-    ship_by_no = {text_key(s): r for r, s in ships["shipment_no"].items()} if ships is not None else {}
+    orders = _records(index.orders, ORDER_KEYS)
+    lines_of: dict[int, list[Record]] = {}
+    for line in _records(index.children.get("Lines"), LINE_KEYS):
+        lines_of.setdefault(int(line["key"]), []).append(line)
+    ships = {text_key(s["shipment_no"]): s for s in _records(index.children.get("Shipments"), SHIP_KEYS)}
     tabs = {name.casefold(): tab for name, tab in book.tabs.items()}
-    for row, reg in register.iterrows():
+    for row, reg in zip(register.index, register.to_dict("records"), strict=True):
         kind = BY_TYPE.get(str(reg["type"]))
-        tab = tabs.get(str(reg["sheet"]).strip().casefold()) if pd.notna(reg["sheet"]) else None
-        if kind is None or tab is None or reg["key"] < 0 or pd.notna(reg.get("superseded")):
+        tab = tabs.get(str(reg["sheet"]).strip().casefold()) if not blank(reg["sheet"]) else None
+        if kind is None or tab is None or reg["key"] < 0 or not blank(reg.get("superseded")):
             continue
         if text_key(tab.value(kind.box_cell(KEY_LABEL))) != text_key(reg["order_no"]):
             continue  # not a tab sheetsync generated for this order (its key cell says otherwise)
-        order = _row(by_key, int(reg["key"]))
-        ship_row = ship_by_no.get(text_key(reg["shipment_no"]))
-        shipment = _row(ships, int(str(ship_row))) if ships is not None and ship_row is not None else None
-        covered = document_lines(lines[lines["key"] == reg["key"]], reg["shipment_no"])
+        order = orders[int(reg["key"])]
+        covered = document_lines(lines_of.get(int(reg["key"]), []), reg["shipment_no"])
         table, total_row = _table(tab, kind, covered)
-        stamped = {k: float(reg[k]) for k in STAMPED if pd.notna(reg.get(k))}
+        stamped = {k: float(reg[k]) for k in STAMPED if not blank(reg.get(k))}
         yield DocView(int(str(row)), kind, str(reg["sheet"]).strip(), tab, str(order["order_no"]), order,
-                      shipment, covered, stamped, pd.notna(reg.get("issued")), table, total_row)  # fmt: skip
-
-
-def _row(frame: pd.DataFrame, label: int) -> pd.Series:
-    """One row by index label (the first, should the label repeat)."""
-    found = frame.loc[label]
-    return found.iloc[0] if isinstance(found, pd.DataFrame) else found
+                      ships.get(text_key(reg["shipment_no"])), covered, stamped, not blank(reg.get("issued")),
+                      table, total_row)  # fmt: skip
 
 
 def _table(
-    tab: Tab, kind: DocKind, covered: pd.DataFrame
-) -> tuple[list[tuple[int, pd.Series | None]], int | None]:
+    tab: Tab, kind: DocKind, covered: list[Record]
+) -> tuple[list[tuple[int, Record | None]], int | None]:
     """The tab's line rows matched to the lines by Line, and the Total row."""
-    by_line = {text_key(v): r for r, v in covered["line"].items()}
-    rows: list[tuple[int, pd.Series | None]] = []
+    by_line = {text_key(line["line"]): line for line in covered}
+    rows: list[tuple[int, Record | None]] = []
     for n in range(kind.table_row + 1, kind.table_row + 1 + MAX_LINES):
         first = tab.cells.get(f"A{n}")
         if first == TOTAL_LABEL:
             return rows, n
         if first is None and not any(f"{c}{n}" in tab.cells for c in LETTERS):
             return rows, None
-        at = by_line.get(text_key(first))
-        rows.append((n, _row(covered, int(str(at))) if at is not None else None))
+        rows.append((n, by_line.get(text_key(first))))
     return rows, None

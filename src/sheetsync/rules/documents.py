@@ -21,7 +21,7 @@ from sheetsync.contract.codelists import LC_PAYMENT_TERMS, ZERO_DECIMAL_CURRENCI
 from sheetsync.contract.doc_layout import FREIGHT_LABEL, STAMPED, TITLE_CELL, freight_term
 from sheetsync.contract.sheets import DOCUMENTS
 from sheetsync.findings import Finding, finding
-from sheetsync.rules.doc_tabs import DocView, documents, text_key
+from sheetsync.rules.doc_tabs import DocView, blank, documents, text_key
 from sheetsync.rules.engine import Context, rule
 from sheetsync.rules.orderdata import order_index, text
 from sheetsync.rules.parties import same_party
@@ -47,10 +47,14 @@ def _number(value: object) -> float | None:
 
 
 def _order_totals(doc: DocView) -> dict[str, float]:
-    lines = doc.lines
-    amount = float((lines["quantity"] * lines["unit_price"]).sum())
-    sums = {field: float(lines[key].sum()) for field, key in STAMPED.items() if field != "amount"}
-    return {"amount": amount, **sums}
+    amount = 0.0
+    for line in doc.lines:
+        q, p = line.get("quantity"), line.get("unit_price")
+        amount += q * p if not blank(q) and not blank(p) else 0.0  # type: ignore[operator]
+    return {
+        "amount": amount,
+        **{field: doc.total(key) for field, key in STAMPED.items() if field != "amount"},
+    }
 
 
 def _differs(book: Book, doc: DocView, field: str, a: float | None, b: float | None) -> bool:
@@ -164,7 +168,7 @@ def _plain(value: object) -> str:
 
 
 def _line_checks(
-    doc: DocView, n: int, line: pd.Series
+    doc: DocView, n: int, line: dict[str, Any]
 ) -> Iterator[tuple[str, str, str, object, dict[str, object]]]:
     checks: tuple[tuple[str, str, str, Callable[[object, object], bool], bool], ...] = (
         ("hs_code", "doc-hs-mismatch", "HS Code", lambda a, b: _digits(a) == _digits(b), True),
@@ -255,7 +259,7 @@ def packing(book: Book, ctx: Context) -> Iterator[Finding]:
 
 def _shipped_packages(doc: DocView) -> float | None:
     packages = doc.shipment.get("packages") if doc.shipment is not None else None
-    return float(packages) if packages is not None and pd.notna(packages) else None
+    return None if blank(packages) else float(packages)  # type: ignore[arg-type]
 
 
 def _ship(doc: DocView) -> str:
