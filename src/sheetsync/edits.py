@@ -159,10 +159,14 @@ class AddRegister:
 
 @dataclass(frozen=True, slots=True)
 class FreezeSheet:
-    """Turn a document tab's formulas into their cached values, and set cells (issued documents)."""
+    """Turn a document tab's formulas into their cached values, and set cells (issued documents).
+
+    With `freeze=False` only the cells of `values` change: a value typed over a formula.
+    """
 
     name: str
     values: Mapping[str, str | float] = field(default_factory=dict)
+    freeze: bool = True
 
 
 Edit = ReplaceSheet | Highlight | ClearMarks | RegisterDocument | DocumentSheet | AddRegister | FreezeSheet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,7 @@ def generate_file(
     backup: bool = True,
     all_shipped: bool = False,
     now: dt.datetime | None = None,
+    dated: Mapping[str, dt.datetime] | None = None,
 ) -> Generated:
     """Generate and register the documents; raises FileError (the book) or PlanError (the request)."""
     if not book_path.is_file():
@@ -49,7 +50,7 @@ def generate_file(
         raise PlanError("No order to document: name one with --order (or every shipped one is documented).")
     now = now or dt.datetime.now().replace(microsecond=0)
     date = today or book.settings.today or now.date()  # printed on the documents
-    made = plan(load(book), wanted, slugs, shipment_no, date, now)
+    made = plan(load(book), wanted, slugs, shipment_no, None if dated else date, now, all_shipped, dated)
     kept = write_edits(book_path, made.edits, out, read_as, backup) if made.documents else None
     return Generated(made, out or book_path, kept)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -87,8 +87,14 @@ def plan(
     shipment_no: str | None = None,
     date: dt.date | None = None,
     now: dt.datetime | None = None,
+    keep_going: bool = False,
+    dated: Mapping[str, dt.datetime] | None = None,
 ) -> Plan:
-    """The edits generating `slugs` (default: those of the order's status) for each order."""
+    """The edits generating `slugs` (default: those of the order's status) for each order.
+
+    With `keep_going`, an order that cannot be documented is noted in `skipped`, not raised.
+    `dated` gives some orders (by Order No) their own generation time instead of `now`.
+    """
     now = now or dt.datetime.now().replace(microsecond=0)
     out = Plan()
     if src.book.get("Documents") is None:
@@ -97,7 +103,13 @@ def plan(
         )
     taken = Taken(n.casefold() for n in src.book.sheet_names)
     for order_no in order_nos:
-        _plan_order(src, out, order_no, slugs, shipment_no, date or now.date(), now, taken)
+        try:
+            when = (dated or {}).get(order_no, now)
+            _plan_order(src, out, order_no, slugs, shipment_no, date or when.date(), when, taken)
+        except PlanError as error:
+            if not keep_going:
+                raise
+            out.skipped.append(str(error))
     return out
 
 

@@ -160,16 +160,17 @@ def freeze(package: Package, edit: FreezeSheet) -> None:
     sheet = package.sheet(edit.name)
     if sheet is None:
         raise FileError("file-no-register", f"The book has no tab {edit.name!r} to freeze.")
-    package.write(sheet.part, _CELL.sub(lambda cell: _frozen(cell, edit.values), package.read(sheet.part)))
+    xml = package.read(sheet.part)
+    package.write(sheet.part, _CELL.sub(lambda cell: _frozen(cell, edit.values, edit.freeze), xml))
 
 
-def _frozen(cell: re.Match[bytes], values: Mapping[str, str | float]) -> bytes:
+def _frozen(cell: re.Match[bytes], values: Mapping[str, str | float], freeze: bool = True) -> bytes:
     p, attrs, body = cell.group("p") or b"", cell.group("attrs"), cell.group("body") or b""
     ref = re.search(rb'\sr="([A-Z]+\d+)"', attrs)
     plain = re.sub(rb'\st="\w+"', b"", attrs)
     if ref and ref.group(1).decode() in values:
         return _restyled(p, plain, _cell(ref.group(1).decode(), values[ref.group(1).decode()], "").encode())
-    if not _HAS_FORMULA.search(body):
+    if not freeze or not _HAS_FORMULA.search(body):
         return cell.group()
     kind = re.search(rb'\st="(\w+)"', attrs)
     value = text_of(body, b"v")
