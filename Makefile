@@ -36,6 +36,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/documents.py
 
 ## Rebuild the committed template and generated docs from the contract.
 templates: setup

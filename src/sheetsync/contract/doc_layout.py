@@ -140,7 +140,7 @@ WORDS_LABEL = "Amount in words"
 FREIGHT_LABEL = "Freight"
 KEY_LABEL = "Order No"
 LETTERS = "ABCDEFGH"  # the printed columns
-HELPER_COLUMN = "J"  # hidden: the row each formula reads (J1 order, J2 shipment, J<n> the line)
+HELPER_COLUMN = "J"  # hidden: positions (J1 order, J2 shipment, J3 the order's first line, J<n> a line)
 WIDTHS = (16.0, 36.0, 12.0, 9.0, 16.0, 9.0, 12.0, 15.0)
 
 KINDS: dict[str, DocKind] = {

@@ -30,7 +30,7 @@ from sheetsync.contract.doc_layout import (
     LineColumn,
     freight_term,
 )
-from sheetsync.documents.source import EPOCH, Source, Table, as_text
+from sheetsync.documents.source import EPOCH, Source, Table, as_text, key_of
 from sheetsync.documents.words import amount_in_words
 from sheetsync.edits import DocCell, DocumentSheet, Formula
 
@@ -157,6 +157,36 @@ def _helpers(src: Source, job: Order, tab: _Tab, key_cell: str, ship_cell: str |
         )
     else:
         tab.put(f"{H}2", 0.0, "small")
+    lines = src.tables["Lines"]
+    first = _first_match(src, lines, _key(orders, job))
+    tab.put(
+        f"{H}3", Formula(f"=IFERROR(MATCH({key_cell},{lines.column('order_no')},0),0)", float(first)), "small"
+    )
+
+
+def _first_match(src: Source, lines: Table, key: str | float) -> int:
+    """The position MATCH finds for the Order No among the Lines (0: none) — exact, case-insensitive."""
+    for row in sorted(src.rows_by("Lines", "order_no").get(key_of(key), [])):
+        raw = lines.raw(row, "order_no")
+        same = (
+            raw.casefold() == key.casefold() if isinstance(raw, str) and isinstance(key, str) else raw == key
+        )
+        if same:
+            return lines.position(row)
+    return 0
+
+
+def _line_position(lines: Table, order_key: str, n: int, offset: int | None) -> str:
+    """Where line n's row is: the order's first line + its offset when that row still is the line
+    (O(1), Excel and LibreOffice evaluate only the IF branch taken), else a search of every row."""
+    orders, numbers = lines.column("order_no"), lines.column("line")
+    search = (f'SUMPRODUCT(({orders}&""={order_key}&"")*({numbers}&""=$A{n}&"")'
+              f"*(ROW({orders})-ROW({lines.first_cell('order_no')})+1))")  # fmt: skip
+    if offset is None:
+        return "=" + search
+    at = f"${H}$3+{offset}"
+    same = f'AND(INDEX({orders},{at})&""={order_key}&"",INDEX({numbers},{at})&""=$A{n}&"")'
+    return f"=IF(${H}$3=0,{search},IF({same},{at},{search}))"
 
 
 def _line_cell(
@@ -213,10 +243,10 @@ def build(src: Source, job: Order) -> Built:
     quantity = LETTERS[kind.line_column("quantity") or 0]
     price = LETTERS[kind.line_column("unit_price") or 0]
     order_key = f"${key_cell[0]}${key_cell[1:]}"
+    first = tab.cached[f"{H}3"]
     for n, row in enumerate(job.line_rows, start=head + 1):
-        line_col = lines.column("order_no")
-        match = (f"=SUMPRODUCT(({line_col}&\"\"={order_key}&\"\")*({lines.column('line')}&\"\"=$A{n}&\"\")"
-                 f"*(ROW({line_col})-ROW({lines.first_cell('order_no')})+1))")  # fmt: skip
+        offset = lines.position(row) - int(first) if isinstance(first, float) and first > 0 else None
+        match = _line_position(lines, order_key, n, offset if offset is not None and offset >= 0 else None)
         tab.put(f"{H}{n}", Formula(match, float(lines.position(row))), "small")
         for column in kind.lines:
             _line_cell(lines, kind, column, row, n, tab, (quantity, price))
