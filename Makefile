@@ -29,6 +29,7 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix src tests benchmarks
@@ -36,6 +37,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/ribbon.py
 	$(BIN)/python benchmarks/documents.py
 
 ## Rebuild the committed template and generated docs from the contract.

@@ -22,18 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sheetsync.a1 import column_letter
 from sheetsync.contract import Sheet
 from sheetsync.findings import Finding
-
-
-def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +81,7 @@ class Settings:
     amount_tolerance: float | None = None  # None = one minor unit of the order's currency
     weight_tolerance_pct: float = 1.0
     grace_days: int = 0
+    milestones_not_tracked: frozenset[str] = frozenset()  # milestone names left out of rules and KPIs
     exporter_bank: str = ""
     signatory: str = ""
     doc_no_series: str = ""

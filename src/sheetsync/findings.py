@@ -6,6 +6,7 @@ A code never changes meaning once released: to change a rule, add a new code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -58,8 +59,17 @@ class Finding:
         data["severity"] = self.severity.value
         return data
 
-    def sort_key(self) -> tuple[int, str, int, str, str]:
+    def sort_key(self) -> SortKey:
         return (self.severity.rank, self.sheet, self.row or 0, self.cell or "", self.code)
+
+
+SortKey = tuple[int, str, int, str, str]
+
+
+def sort_keys(found: Sequence[Finding]) -> list[SortKey]:
+    """Each finding's `Finding.sort_key` (severity, sheet, row, cell, code), built inline: fast in bulk."""
+    rank = {severity: severity.rank for severity in Severity}
+    return [(rank[f.severity], f.sheet, f.row or 0, f.cell or "", f.code) for f in found]
 
 
 class FileError(Exception):
@@ -117,6 +127,37 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("schema-duplicate-key", E, "Duplicate key", "Already used in row {first_row}.", "WORKBOOK.md"),
     Code("schema-unknown-ref", E, "Unknown reference", "Fix {column} or add {value}.", "WORKBOOK.md"),
     Code("schema-order-no-lines", W, "Order without lines", "Add its lines.", "WORKBOOK.md"),
+    Code(
+        "schema-header-unit",
+        E,
+        "Column in another unit",
+        "{column} is in {unit}, not {expected}: convert it and name it {contract}.",
+        "WORKBOOK.md",
+    ),
+    Code("sheet-skipped", I, "Sheet not read", "Sheet {sheet} was skipped.", "WORKBOOK.md"),
+    Code(
+        "sheet-duplicate",
+        W,
+        "Second sheet of the same kind",
+        "Sheet {read!r} was read as {contract}; this one also fits that name and was skipped: "
+        "merge them or rename one.",
+        "WORKBOOK.md",
+    ),
+    Code(
+        "column-map-unknown",
+        W,
+        "Column Map names no contract column",
+        "{value} is not a contract column: use a header from WORKBOOK.md.",
+        "WORKBOOK.md",
+    ),
+    # 1. sheetsync itself
+    Code(
+        "internal-error",
+        E,
+        "sheetsync failed on part of the check",
+        "The {family} checks failed ({error}); the other checks ran. Please report it with the log {log}.",
+        "",
+    ),
     # 3. Code lists
     Code("code-country", E, "Not an ISO country code", "Use the ISO code {hint}.", "ISO 3166-1"),
     Code("code-currency", E, "Not an ISO currency code", "Use a 3-letter code.", "ISO 4217"),
@@ -297,9 +338,17 @@ class FileReport:
     """The outcome for one file, as in the findings JSON of WORKBOOK.md."""
 
     path: Path
-    findings: list[Finding] = field(default_factory=list)
+    findings: Sequence[Finding] = field(default_factory=list)
     error: FileError | None = None
 
     @property
     def status(self) -> str:
         return "error" if self.error else "ok"
+
+    @property
+    def incomplete(self) -> bool:
+        """sheetsync failed on part of this file (an `internal-error` finding): exit status 2."""
+        return any(f.code == INTERNAL_ERROR for f in self.findings)
+
+
+INTERNAL_ERROR = "internal-error"

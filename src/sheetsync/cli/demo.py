@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.actions.demo_documents import document_demo
 from sheetsync.cli.app import app
-from sheetsync.cli.common import parse_today
+from sheetsync.cli.common import fail, make_console, parse_today
 from sheetsync.demo import demo_rows, write_demo
 
 
@@ -45,17 +44,17 @@ def demo(
       sheetsync demo big.xlsx --orders 2000 --seed 1 --today 2026-11-25 --force
     """
     around = parse_today(today) or dt.date.today()
-    if book.exists() and not force:
-        Console(stderr=True).print(
-            f"[bold red]error:[/] {escape(str(book))} exists; add --force to replace it."
-        )
-        raise typer.Exit(2)
+    if book.exists() and not force:  # before building the rows, which takes a while on big books
+        fail(f"{book} exists; add --force to replace it.")
     data = demo_rows(orders, seed, around)
     book.parent.mkdir(parents=True, exist_ok=True)
-    write_demo(book, data, force=force)
+    try:
+        write_demo(book, data, force=force)
+    except FileExistsError:
+        fail(f"{book} exists; add --force to replace it.")
     documented, spoiled = document_demo(book, data)
     data.injected = sorted([*data.injected, *spoiled])
-    out = Console(highlight=False)
+    out = make_console()
     out.print(
         f"Wrote {escape(str(book))}: {len(data.orders)} orders, {len(data.lines)} lines, "
         f"{len(data.shipments)} shipments, around {around.isoformat()} (seed {seed})."

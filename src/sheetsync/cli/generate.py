@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from sheetsync.actions.generate import PlanError, generate_file
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.cli.common import TodayOption, fail, parse_today
 from sheetsync.cli.mark import BookArgument, NoBackupOption, OutOption, _fail
 from sheetsync.contract.codelists import DOC_TYPE_SLUGS
 from sheetsync.documents.pdf import PdfError, export_pdf
@@ -59,10 +59,9 @@ def generate(
     try:
         done = generate_file(book, order, doc, shipment, out, parse_today(today), not no_backup, all_shipped)
     except FileError as error:
-        _fail(error)
+        _fail(book, error)
     except PlanError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}")
-        raise typer.Exit(2) from None
+        fail(str(error))
     console = Console(highlight=False, soft_wrap=True)
     for d in done.plan.documents:
         t = d.totals
@@ -83,5 +82,4 @@ def generate(
             for d in done.plan.documents:
                 console.print(f"PDF: {escape(str(export_pdf(done.written, d.tab, pdf)))}")
         except PdfError as error:
-            Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}")
-            raise typer.Exit(2) from None
+            fail(str(error))

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from sheetsync.actions.issue import issue_file
 from sheetsync.cli.app import app
+from sheetsync.cli.common import fail
 from sheetsync.cli.mark import BookArgument, NoBackupOption, OutOption, _fail
 from sheetsync.documents.plan import PlanError
 from sheetsync.findings import FileError
@@ -41,10 +42,9 @@ def issue_command(
     try:
         done = issue_file(book, doc, pdf, out, not no_backup, pdf=not no_pdf)
     except FileError as error:
-        _fail(error)
+        _fail(book, error)
     except PlanError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}")
-        raise typer.Exit(2) from None
+        fail(str(error))
     console = Console(highlight=False, soft_wrap=True)
     console.print(
         f"Issued {escape(done.old_no)} as {escape(done.doc_no)} (tab {escape(done.tab)}, now values)."

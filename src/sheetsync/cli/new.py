@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
+from sheetsync.cli.common import fail, make_console
 from sheetsync.contract import TABLE_SHEETS
 from sheetsync.workbook.template import LISTS_SHEET, SETTINGS_SHEET, build_template
 
@@ -17,8 +17,9 @@ HELP = (
     "Create a blank order-tracking workbook in the standard layout (contract v1).\n\n"
     "It has the Excel tables Orders, Lines, Shipments and Documents with their headers, formats "
     "and dropdowns (Incoterms, currencies, countries, units, statuses...), the Amount formula on "
-    "Lines, a Lists sheet holding the code lists and a port alias table you can extend, and a "
-    "Settings sheet (exporter, Date Order DMY/MDY, tolerances). Fill it in, then run "
+    "Lines, a Lists sheet holding the code lists, a port alias table you can extend and a Column Map "
+    "(your own headers -> contract columns, e.g. Handled By -> Coordinator), and a Settings sheet "
+    "(exporter, Date Order DMY/MDY, tolerances, Milestones Not Tracked). Fill it in, then run "
     "`sheetsync check BOOK`.\n\n"
     "\b\nExamples:\n"
     "  sheetsync new orders.xlsx\n"
@@ -32,13 +33,13 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Replace BOOK if it exists.")] = False,
 ) -> None:
     """Write the blank workbook; refuse to replace an existing file without --force."""
-    if book.exists() and not force:
-        message = f"[bold red]error:[/] {escape(str(book))} exists; add --force to replace it."
-        Console(stderr=True).print(message)
-        raise typer.Exit(2)
     book.parent.mkdir(parents=True, exist_ok=True)
-    build_template(book, force=force)
+    try:
+        build_template(book, force=force)
+    except FileExistsError:
+        fail(f"{book} exists; add --force to replace it.")
     tables = ", ".join(s.name for s in TABLE_SHEETS)
-    Console(highlight=False).print(
-        f"Wrote {escape(str(book))}: tables {tables}; sheets {LISTS_SHEET} and {SETTINGS_SHEET}."
+    make_console().print(
+        f"Wrote {escape(str(book))}: tables {tables}; sheets {LISTS_SHEET} (code lists, port aliases, "
+        f"Column Map) and {SETTINGS_SHEET}."
     )

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from sheetsync.actions.status import file_name, status_files
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.cli.common import TodayOption, fail, parse_today
 from sheetsync.cli.mark import BookArgument, _fail
 from sheetsync.documents.pdf import PdfError
 from sheetsync.findings import FileError
@@ -48,10 +48,9 @@ def status(
     try:
         made = status_files(book, buyer, target, parse_today(today), pdf)
     except FileError as error:
-        _fail(error)
+        _fail(book, error)
     except PdfError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}")
-        raise typer.Exit(2) from None
+        fail(str(error))
     console = Console(highlight=False, soft_wrap=True)
     for f in made:
         extra = f" and {escape(str(f.pdf))}" if f.pdf else ""

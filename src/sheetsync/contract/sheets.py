@@ -82,11 +82,15 @@ DOCUMENT_DATA_COLUMNS = (
     _text("issuing_bank", "Issuing Bank", When.NEVER, "L/C Bank", "LC Bank", width=24),
 )
 
-ORDER_NO_ALIASES = ("PO No", "PO #", "PO", "PO Number", "Order Number", "Order #", "Order", "Contract No")
+ORDER_NO_ALIASES = (
+    "PO No", "PO #", "PO", "PO Number", "PO Num", "Order Number", "Order #", "Order", "Order ID",
+    "Contract No",
+)  # fmt: skip
 
 ORDERS = Sheet(
     name="Orders",
     table="Orders",
+    aliases=("Purchase Orders", "PO Register", "Order Register", "Order List", "Order Book"),
     description="One row per order.",
     columns=(
         _text(
@@ -97,14 +101,13 @@ ORDERS = Sheet(
             width=14,
             description="Buyer PO / contract number; unique in the workbook.",
         ),
-        _date("order_date", "Order Date", A, "PO Date", "Date", description="Date the PO was confirmed."),
+        _date("order_date", "Order Date", A, "PO Date", "Order Dt", description="Date the PO was confirmed."),
         _text("buyer", "Buyer", A, "Customer", "Client", width=22),
         _code(
             "buyer_country",
             "Buyer Country",
             A,
             "Countries",
-            "Country",
             "Buyer Ctry",
             description="ISO 3166-1 alpha-2.",
         ),
@@ -133,7 +136,6 @@ ORDERS = Sheet(
             A,
             "Named Place",
             "Incoterm Port",
-            "Place",
             description="The named place or port the Incoterm needs.",
         ),
         _text(
@@ -175,13 +177,12 @@ ORDERS = Sheet(
             "CCY",
             description="ISO 4217; all lines of an order use it.",
         ),
-        _text("payment_terms", "Payment Terms", A, "Payment", "Terms", "Pay Terms", codelist="Payment Terms"),
+        _text("payment_terms", "Payment Terms", A, "Pay Terms", "Payment Term", codelist="Payment Terms"),
         _num(
             "deposit_pct",
             "Deposit %",
             When.NEVER,
             PCT_FMT,
-            "Deposit",
             "Deposit Pct",
             minimum=0,
             maximum=100,
@@ -234,12 +235,12 @@ ORDERS = Sheet(
             "Insurance %",
             When.CIF_CIP,
             PCT_FMT,
-            "Insurance",
             "Insured %",
+            "Insurance Pct",
             minimum=0,
             description="Cover, at least 110 % of the CIF/CIP value (UCP 600 art. 28(f)).",
         ),
-        _text("coordinator", "Coordinator", A, "Merchandiser", "Order Follower", "Owner"),
+        _text("coordinator", "Coordinator", A, "Merchandiser", "Order Follower"),
         _text("status", "Status", A, "Order Status", codelist="Statuses"),
         *_milestone_columns(),
         *DOCUMENT_DATA_COLUMNS,
@@ -249,7 +250,7 @@ ORDERS = Sheet(
 LINES = Sheet(
     name="Lines",
     table="Lines",
-    aliases=("Order Lines", "Items"),
+    aliases=("Order Lines", "Items", "Line Items", "PO Lines"),
     description="One row per order line.",
     columns=(
         _text("order_no", "Order No", A, *ORDER_NO_ALIASES, description="Must exist in Orders."),
@@ -258,8 +259,14 @@ LINES = Sheet(
             "Line",
             A,
             "Line No",
-            "Item",
+            "Line #",
+            "Line Number",
+            "PO Line",
+            "PO Line No",
+            "PO Line Number",
+            "Item",  # ambiguous with Description: decided by the cells (numbers or text)
             "Item No",
+            "Item #",
             "#",
             minimum=1,
             width=6,
@@ -272,6 +279,8 @@ LINES = Sheet(
             A,
             "Goods Description",
             "Desc",
+            "Item",
+            "Item Description",
             "Product",
             width=30,
             description="Goods description, as it will appear on documents.",
@@ -319,17 +328,16 @@ LINES = Sheet(
             "Unit of Measure",
             description="UN/ECE Rec. 20 code; PCS/PC/PCE -> H87, KG -> KGM.",
         ),
-        _num(
-            "unit_price", "Unit Price", A, MONEY_FMT, "U/Price", "Price", "Unit Cost", "FOB Price", minimum=0
-        ),
+        _num("unit_price", "Unit Price", A, MONEY_FMT, "U/Price", "Price", "Price Per Unit", minimum=0),
         _num(
             "amount",
             "Amount",
             A,
             MONEY_FMT,
             "Amt",
-            "Total",
+            "Total Amount",
             "Line Amount",
+            "Line Total",
             "Value",
             formula='=IFERROR([@Quantity]*[@[Unit Price]],"")',
             description="= Quantity × Unit Price (a formula in the template).",
@@ -344,9 +352,9 @@ LINES = Sheet(
             "NW",
             "Net Weight",
             "Net Wt",
-            "N.W. (kg)",
             "Net kg",
             minimum=0,
+            unit="kg",
         ),
         _num(
             "gross_kg",
@@ -357,12 +365,23 @@ LINES = Sheet(
             "GW",
             "Gross Weight",
             "Gross Wt",
-            "G.W. (kg)",
             "Gross kg",
             minimum=0,
+            unit="kg",
             description="≥ net weight.",
         ),
-        _num("volume_m3", "Volume m3", When.NEVER, KG_FMT, "CBM", "Volume", "M3", "Measurement", minimum=0),
+        _num(
+            "volume_m3",
+            "Volume m3",
+            When.NEVER,
+            KG_FMT,
+            "CBM",
+            "Volume",
+            "M3",
+            "Measurement",
+            minimum=0,
+            unit="m3",
+        ),
         _text(
             "shipment_no",
             "Shipment No",
@@ -378,14 +397,40 @@ LINES = Sheet(
 SHIPMENTS = Sheet(
     name="Shipments",
     table="Shipments",
-    aliases=("Shipping",),
+    aliases=("Shipping", "Shipment Tracker"),
     required=False,
     description="One row per shipment; an order may ship in parts.",
     columns=(
         _text("shipment_no", "Shipment No", A, "Shipment", "Shipment #", "Shpt No"),
         _text("order_no", "Order No", A, *ORDER_NO_ALIASES, description="Must exist in Orders."),
-        _text("carrier", "Carrier", When.NEVER, "Shipping Line", "Airline", "Forwarder"),
-        _text("vessel", "Vessel / Flight", When.NEVER, "Vessel", "Flight", "Vessel/Voyage", "Vessel Voyage"),
+        _text(
+            "carrier",
+            "Carrier",
+            When.NEVER,
+            "Carrier Name",
+            "Shipping Line",
+            "Airline",
+            description="The shipping line or airline (not the forwarder).",
+        ),
+        _text(
+            "forwarder",
+            "Forwarder",
+            When.NEVER,
+            "Freight Forwarder",
+            "Forwarding Agent",
+            "Forwarder Name",
+            description="The freight forwarder: the shipping instruction goes to it.",
+        ),
+        _text(
+            "vessel",
+            "Vessel / Flight",
+            When.NEVER,
+            "Vessel",
+            "Vessel Name",
+            "Flight",
+            "Vessel/Voyage",
+            "Vessel Voyage",
+        ),
         _text(
             "bl_no",
             "B/L or AWB No",
@@ -411,8 +456,19 @@ SHIPMENTS = Sheet(
             description="ISO 6346 (4 letters + 7 digits, check digit valid); several separated by `;`.",
         ),
         _int("packages", "Packages", A, "Pkgs", "No of Packages", "Ctns", "Cartons", minimum=0, width=10),
-        _num("gross_kg", "Gross Weight kg", A, KG_FMT, "G.W.", "GW", "Gross Weight", "Gross Wt", minimum=0),
-        _num("volume_m3", "Volume m3", When.NEVER, KG_FMT, "CBM", "Volume", "M3", minimum=0),
+        _num(
+            "gross_kg",
+            "Gross Weight kg",
+            A,
+            KG_FMT,
+            "G.W.",
+            "GW",
+            "Gross Weight",
+            "Gross Wt",
+            minimum=0,
+            unit="kg",
+        ),
+        _num("volume_m3", "Volume m3", When.NEVER, KG_FMT, "CBM", "Volume", "M3", minimum=0, unit="m3"),
         _date("etd", "ETD", When.NEVER),
         _date("atd", "ATD", When.NEVER, "On Board Date", "Shipped On Board"),
         _date("eta", "ETA", When.NEVER),
@@ -460,8 +516,8 @@ DOCUMENTS = Sheet(
         _num("amount", "Amount", When.NEVER, MONEY_FMT),
         _num("quantity", "Quantity", When.NEVER, QTY_FMT),
         _int("packages", "Packages", When.NEVER),
-        _num("net_kg", "Net kg", When.NEVER, KG_FMT, "Net Weight kg"),
-        _num("gross_kg", "Gross kg", When.NEVER, KG_FMT, "Gross Weight kg"),
+        _num("net_kg", "Net kg", When.NEVER, KG_FMT, "Net Weight kg", unit="kg"),
+        _num("gross_kg", "Gross kg", When.NEVER, KG_FMT, "Gross Weight kg", unit="kg"),
         _int("revision", "Revision", When.NEVER, "Rev"),
         Column(
             "issued", "Issued", Kind.TIMESTAMP, When.NEVER, (), number_format="yyyy-mm-dd hh:mm", width=17
@@ -490,12 +546,24 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
     ("Amount Tolerance", 0.01, "Money differences up to this much are ignored (one minor unit)."),
     ("Weight Tolerance %", 1, "Weight differences up to this percentage are ignored."),
     ("Grace Days", 0, "Days of grace before a delivery counts as late in the KPIs."),
+    (
+        "Milestones Not Tracked",
+        "",
+        "Milestones this team does not record, comma-separated (e.g. Inspection, Docs Sent): "
+        "left out of every milestone rule and KPI.",
+    ),
     ("Exporter Bank", "", "Bank details printed on invoices (v1.1)."),
     ("Signatory", "", "Name printed in the signature block of documents (v1.1)."),
     ("Doc No Series", "", "Pattern of issued document numbers, e.g. INV-2026-{n:04d} (v1.1)."),
 )
 
 LISTS_SHEET = "Lists"
+# The Lists sheet's Column Map: a team's own header -> the contract column, per sheet.
+COLUMN_MAP_HEADERS = ("Map Sheet", "Header as Written", "Contract Column")
+COLUMN_MAP_EXAMPLES: tuple[tuple[str, str, str], ...] = (
+    ("Orders", "Handled By", "Coordinator"),
+    ("Orders", "Scheduled Delivery", "ETA Plan"),
+)
 ISSUES_SHEET = "Issues"
 
 TABLE_SHEETS: tuple[Sheet, ...] = (ORDERS, LINES, SHIPMENTS, DOCUMENTS)

@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheetsync.book import Book, SheetData, column_letter
+from sheetsync.a1 import column_letter
+from sheetsync.book import Book, SheetData
 from sheetsync.contract import SETTINGS_SHEET, header_key
 from sheetsync.excel_limits import MAX_ROWS
 from sheetsync.io.read.reader import open_workbook, sheet_rows

@@ -96,7 +96,7 @@ def documents(book: Book, ctx: Context) -> list[DocView]:
     found = ctx.shared.get("doc_views")
     if found is None:
         found = ctx.shared["doc_views"] = list(_views(book))
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _records(frame: pd.DataFrame | None, keys: tuple[str, ...]) -> list[Record]:

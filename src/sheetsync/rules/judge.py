@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sheetsync.book import Book
-from sheetsync.findings import Finding, Severity
-from sheetsync.rules.engine import Context, run_rules
+from sheetsync.findings import Finding, sort_keys
+from sheetsync.rules.blank_columns import collapse_blank_columns
+from sheetsync.rules.engine import Context, internal_error, run_rules
 from sheetsync.rules.normalise import normalise_book
 
 
@@ -28,8 +29,12 @@ def check_book(book: Book, today: dt.date | None = None) -> list[Finding]:
     """
     ctx = Context(today=judge_date(book, today))
     with collector_paused():
-        found = list(book.findings) + normalise_book(book) + run_rules(book, ctx)
-        return sort_findings(found)
+        try:
+            notes = normalise_book(book)
+        except Exception as exc:
+            notes = [internal_error(book, "normalise (aliases of codes)", exc)]
+        found = list(book.findings) + notes + run_rules(book, ctx)
+        return sort_findings(collapse_blank_columns(book, found))
 
 
 @contextmanager
@@ -55,8 +60,7 @@ def sort_findings(found: list[Finding]) -> list[Finding]:
     The keys are built once, inline; equal findings have equal keys, so a repeat can only sit
     in a run of equal keys (a few findings at most) and is looked for only there.
     """
-    rank = {severity: severity.rank for severity in Severity}
-    keys = [(rank[f.severity], f.sheet, f.row or 0, f.cell or "", f.code) for f in found]
+    keys = sort_keys(found)
     unique: list[Finding] = []
     run_start, last_key = 0, None
     for i in sorted(range(len(found)), key=keys.__getitem__):

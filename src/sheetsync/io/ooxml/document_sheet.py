@@ -136,7 +136,7 @@ def _add_worksheets(package: Package, parts: Sequence[tuple[DocumentSheet, bytes
     workbook = workbook[:at] + b"".join(entries) + workbook[at:]
     close = b"</" + p + b"definedNames>"
     if close not in workbook:
-        workbook = wx.add_local_name(workbook, "x", 0, "x")  # creates the block; its one entry is replaced
+        workbook = wx.add_defined_name(workbook, "x", "x", 0)  # creates the block; its entry goes again
         workbook = re.sub(rb"<%sdefinedName name=\"x\"[^>]*>x</%sdefinedName>" % (p, p), b"", workbook)
     at = workbook.rindex(close)
     package.write(package.workbook, workbook[:at] + b"".join(names) + workbook[at:])
@@ -241,7 +241,7 @@ def add_register(package: Package, edit: AddRegister) -> None:
 
 
 def _letters(index: int) -> str:
-    from sheetsync.book import column_letter
+    from sheetsync.a1 import column_letter
 
     return column_letter(index)
 

@@ -70,14 +70,14 @@ def _append(target: zipfile.ZipFile, entry: zipfile.ZipInfo, data: Iterable[byte
     """Write `entry` (CRC and sizes set) and its compressed `data` at the end of `target`."""
     out = cast(IO[bytes], target.fp)
     entry.flag_bits &= ~0x08  # sizes go in the local header, no data descriptor
-    out.seek(target.start_dir)  # type: ignore[attr-defined]
+    out.seek(target.start_dir)
     entry.header_offset = out.tell()
     out.write(entry.FileHeader())
     for chunk in data:
         out.write(chunk)
     target.filelist.append(entry)
     target.NameToInfo[entry.filename] = entry
-    target.start_dir = out.tell()  # type: ignore[attr-defined]
+    target.start_dir = out.tell()
     target._didModify = True  # type: ignore[attr-defined]
 
 

@@ -22,12 +22,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sheetsync.book import SheetData
-from sheetsync.contract import Kind, Sheet
+from sheetsync.contract import Kind
+from sheetsync.contract.headers import HeaderMatcher
+from sheetsync.excel_dates import epoch
 from sheetsync.findings import FileError, Finding
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.read import coerce
 from sheetsync.io.read.sheet_head import OTHER, Unsure, head_rows
-from sheetsync.io.read.table import HEADER_SCAN_ROWS, NA_KEYS, assemble, find_header, map_headers
+from sheetsync.io.read.table import (
+    HEADER_SCAN_ROWS,
+    NA_KEYS,
+    NeedsCells,
+    assemble,
+    find_header,
+    map_headers,
+)
 
 # Whatever goes wrong reading the XML head leaves the sheet to the calamine path, which
 # reports a damaged part as the FileError it is.
@@ -69,9 +78,9 @@ def _serials(values: Any, date1904: bool) -> coerce.Coerced:
     """Excel serial numbers in a date column -> days (out of range: a type problem)."""
     valid = ~np.isnan(values)
     ok = valid & (values >= 1) & (values < _SERIAL_MAX)
-    epoch = np.datetime64(coerce.EPOCH_1904 if date1904 else coerce.EPOCH_1900, "D")
+    day_zero = np.datetime64(epoch(date1904), "D")
     days = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
-    days[ok] = epoch + np.floor(values[ok]).astype(np.int64)
+    days[ok] = day_zero + np.floor(values[ok]).astype(np.int64)
     problems = [(int(i), coerce.TYPE) for i in np.flatnonzero(valid & ~ok)]
     return coerce.Coerced(days.astype("datetime64[us]"), problems)
 
@@ -130,12 +139,13 @@ def read_table_fast(
     reader: fastexcel.ExcelReader,
     package: Package,
     name: str,
-    sheet: Sheet,
+    matcher: HeaderMatcher,
     date_order: str | None,
     date1904: bool,
     findings: list[Finding],
 ) -> SheetData | None:
     """The sheet read the typed way, or None when only the calamine path can read it exactly."""
+    sheet = matcher.sheet
     part = package.sheet(name)
     if part is None or part.name != name or not part.is_worksheet:
         return None
@@ -143,12 +153,15 @@ def read_table_fast(
         first, rows = head_rows(package, part.part, HEADER_SCAN_ROWS)
     except _HEAD_ERRORS:
         return None
-    h = find_header(rows, sheet)
+    h = find_header(rows, matcher)
     if h is None or h >= _SAFE_HEADER_INDEX or any(v is OTHER for v in rows[h]):
         return None
     header_row = first + h + 1
     found: list[Finding] = []
-    columns, extra = map_headers(name, sheet, rows[h], header_row, 0, found)
+    try:
+        columns, extra = map_headers(name, matcher, rows[h], header_row, 0, found)
+    except NeedsCells:
+        return None
     if not columns:
         return None
     wanted = {ref.index: key for key, ref in columns.items()}
@@ -201,7 +214,12 @@ class TypedReader:
         self._package: Package | None = None
 
     def read(
-        self, name: str, sheet: Sheet, date_order: str | None, date1904: bool, findings: list[Finding]
+        self,
+        name: str,
+        matcher: HeaderMatcher,
+        date_order: str | None,
+        date1904: bool,
+        findings: list[Finding],
     ) -> SheetData | None:
         """The sheet via the typed path, or None: read it the calamine way."""
         if self._reader is None or self._package is None:
@@ -210,7 +228,7 @@ class TypedReader:
                 self._package = Package(self.path)
             except (fastexcel.FastExcelError, FileError, KeyError, zipfile.BadZipFile):
                 return None  # the calamine path says what is wrong with the file
-        return read_table_fast(self._reader, self._package, name, sheet, date_order, date1904, findings)
+        return read_table_fast(self._reader, self._package, name, matcher, date_order, date1904, findings)
 
     def close(self) -> None:
         if self._package is not None:
