@@ -96,7 +96,7 @@ CASES: dict[str, tuple[Edit, Found]] = {
         [("doc-invoice-arithmetic", "CI PO-1001", 19, "Amount", "H19")],
     ),
     "packages shipped differ from the packing list": (
-        lambda p: set_cell(p, "Shipments", "G2", 70.0),
+        lambda p: set_cell(p, "Shipments", "H2", 70.0),
         [("doc-packing-mismatch", "PL PO-1001", 20, "Packages", "C20")],
     ),
     "packing list gross typed over": (

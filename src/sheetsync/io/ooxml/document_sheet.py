@@ -123,6 +123,7 @@ def _add_worksheets(package: Package, parts: Sequence[tuple[DocumentSheet, bytes
             n_part += 1
         rid, part, sheet_id = f"rId{n_rid}", f"{folder}sheet{n_part}.xml", sheet_id + 1
         ids.add(rid)
+        package.owned.add(edit.name)  # sheetsync's tab: the write check expects it after the book's own
         package.write(part, xml)
         entries.append(b'<%ssheet name="%s" sheetId="%d" %s:id="%s"/>'
                        % (p, escape_attr(edit.name).encode(), sheet_id, r, rid.encode()))  # fmt: skip
