@@ -181,7 +181,7 @@ def test_cli_writes_the_demo_and_refuses_to_overwrite(tmp_path: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(app, ["demo", str(target), "--orders", "60", "--today", "2026-11-25"])
     assert first.exit_code == 0, first.output
-    assert "61 orders" in first.output and "20 mistakes" in first.output
+    assert "61 orders" in first.output and "24 mistakes" in first.output
     before = target.read_bytes()
     again = runner.invoke(app, ["demo", str(target), "--orders", "10"])
     assert again.exit_code == 2 and target.read_bytes() == before
