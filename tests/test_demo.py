@@ -146,7 +146,7 @@ def test_layout_quirks_are_in_the_file(demo_book: Path, demo: DemoData) -> None:
     wb = load_workbook(demo_book)
     orders, lines = wb["Orders"], wb["Lines"]
     assert orders["A1"].value and orders["A3"].value == "Order No" and orders["B3"].value == "Order Date"
-    assert orders.tables["Orders"].ref == f"A3:AS{3 + len(demo.orders)}"
+    assert orders.tables["Orders"].ref == f"A3:AY{3 + len(demo.orders)}"
     assert orders.freeze_panes == "B4"
     assert {str(dv.sqref) for dv in orders.data_validations.dataValidation} >= {"G4:G1048576"}
     names = [c.name for c in lines.tables["Lines"].tableColumns]
@@ -181,7 +181,7 @@ def test_cli_writes_the_demo_and_refuses_to_overwrite(tmp_path: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(app, ["demo", str(target), "--orders", "60", "--today", "2026-11-25"])
     assert first.exit_code == 0, first.output
-    assert "61 orders" in first.output and "20 mistakes" in first.output
+    assert "61 orders" in first.output and "24 mistakes" in first.output
     before = target.read_bytes()
     again = runner.invoke(app, ["demo", str(target), "--orders", "10"])
     assert again.exit_code == 2 and target.read_bytes() == before

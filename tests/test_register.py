@@ -56,9 +56,9 @@ def test_the_first_document_fills_the_tables_empty_row(book: Path) -> None:
     before = parts(book)
     register(book, INVOICE)
     ref, rows = register_rows(book)
-    assert ref == "A1:K2"
+    assert ref == "A1:N2"
     assert rows == [["CI-1001", "Commercial Invoice", "PO-1001", "S1", "CI PO-1001",
-                     dt.datetime(2026, 11, 25, 9, 30), 4200, None, 12, None, None]]  # fmt: skip
+                     dt.datetime(2026, 11, 25, 9, 30), 4200, None, 12, None, None, *[None] * 3]]  # fmt: skip
     changed = {name for name, data in parts(book).items() if before.get(name) != data}
     assert changed == {DOCUMENTS}
     with warnings.catch_warnings():
@@ -69,18 +69,19 @@ def test_the_first_document_fills_the_tables_empty_row(book: Path) -> None:
 
 def test_a_new_document_grows_the_table_and_a_regenerated_one_keeps_its_row(book: Path) -> None:
     register(book, INVOICE, PACKING)
-    assert register_rows(book)[0] == "A1:K3"
-    assert b'<autoFilter ref="A1:K3"/>' in parts(book)[TABLE]
-    assert b'<dimension ref="A1:K3"/>' in parts(book)[DOCUMENTS]
+    assert register_rows(book)[0] == "A1:N3"
+    assert b'<autoFilter ref="A1:N3"/>' in parts(book)[TABLE]
+    assert b'<dimension ref="A1:N3"/>' in parts(book)[DOCUMENTS]
     regenerated = {**INVOICE, "amount": 4410.0, "generated": dt.datetime(2026, 11, 26, 8, 0)}
     del regenerated["shipment_no"]
     register(book, regenerated)
     ref, rows = register_rows(book)
-    assert ref == "A1:K3"
+    assert ref == "A1:N3"
     assert rows[0] == ["CI-1001", "Commercial Invoice", "PO-1001", "S1", "CI PO-1001",
-                       dt.datetime(2026, 11, 26, 8, 0), 4410, None, 12, None, None]  # fmt: skip
+                       dt.datetime(2026, 11, 26, 8, 0), 4410, None, 12, None, None, *[None] * 3]  # fmt: skip
     assert rows[1] == ["PL-1001", "Packing List", "PO-1001", None, "PL PO-1001",
-                       dt.datetime(2026, 11, 25, 9, 31), None, None, None, 1800, 1950.5]  # fmt: skip
+                       dt.datetime(2026, 11, 25, 9, 31), None, None, None, 1800, 1950.5,
+                       *[None] * 3]  # fmt: skip
 
 
 def test_the_register_reads_back_with_exactly_its_dangling_references(book: Path) -> None:
@@ -100,7 +101,7 @@ def test_the_register_reads_back_with_exactly_its_dangling_references(book: Path
 def test_libreoffice_opens_the_register(book: Path, tmp_path: Path, soffice: Path) -> None:
     register(book, INVOICE, PACKING)
     ref, rows = register_rows(libreoffice_copy(soffice, book, tmp_path / "lo"))
-    assert ref == "A1:K3"
+    assert ref == "A1:N3"
     assert [row[:3] for row in rows] == [["CI-1001", "Commercial Invoice", "PO-1001"],
                                          ["PL-1001", "Packing List", "PO-1001"]]  # fmt: skip
 
@@ -140,7 +141,7 @@ def test_a_register_another_program_saved_is_found_and_updated(
     resaved = libreoffice_copy(soffice, book, tmp_path / "lo")
     register(resaved, {**INVOICE, "amount": 4410.0}, PACKING)
     ref, rows = register_rows(resaved)
-    assert ref == "A1:K3"
+    assert ref == "A1:N3"
     assert [(row[0], row[6]) for row in rows] == [("CI-1001", 4410), ("PL-1001", None)]
 
 

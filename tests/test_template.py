@@ -187,7 +187,7 @@ def test_filled_rows_are_typed_and_amount_is_a_formula_unless_given(tmp_path: Pa
     path = build_template(tmp_path / "filled.xlsx", rows)
     wb = openpyxl.load_workbook(path)
     orders, lines = wb["Orders"], wb["Lines"]
-    assert orders.tables["Orders"].ref == "A1:AS3" and lines.tables["Lines"].ref == "A1:O4"
+    assert orders.tables["Orders"].ref == "A1:AY3" and lines.tables["Lines"].ref == "A1:O4"
     assert (orders["B3"].value, orders["B3"].number_format) == (d("2026-03-04"), "yyyy-mm-dd")
     assert orders["C3"].value == " A & B <Ltd> "
     formula = '=IFERROR(Lines[[#This Row],[Quantity]]*Lines[[#This Row],[Unit Price]],"")'

@@ -82,6 +82,20 @@ class Settings:
     weight_tolerance_pct: float = 1.0
     grace_days: int = 0
     milestones_not_tracked: frozenset[str] = frozenset()  # milestone names left out of rules and KPIs
+    exporter_bank: str = ""
+    signatory: str = ""
+    doc_no_series: str = ""
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A document tab as read: each cell's cached value (A1 -> value) and which cells are formulas."""
+
+    cells: dict[str, str | float | bool | None]
+    formulas: frozenset[str]
+
+    def value(self, ref: str | None) -> str | float | bool | None:
+        return self.cells.get(ref) if ref else None
 
 
 @dataclass
@@ -94,7 +108,7 @@ class Book:
     findings: list[Finding] = field(default_factory=list)  # found while reading
     port_aliases: dict[str, str] = field(default_factory=dict)  # normalised name -> LOCODE
     sheet_names: list[str] = field(default_factory=list)  # every sheet in the workbook
-    tabs: dict[str, list[list[object]]] = field(default_factory=dict)  # document tabs' cells
+    tabs: dict[str, Tab] = field(default_factory=dict)  # registered document tabs, by name
 
     def get(self, name: str) -> SheetData | None:
         return self.sheets.get(name)

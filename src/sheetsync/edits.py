@@ -102,13 +102,74 @@ class RegisterDocument:
     """
 
     values: Mapping[str, str | float | dt.date | None]
+    match: str | None = None  # the Doc No of the row to update when `values` renumber it (issue)
 
     def __post_init__(self) -> None:
         if not str(self.values.get("doc_no") or "").strip():
             raise ValueError("a document needs its doc_no")
 
 
-Edit = ReplaceSheet | Highlight | ClearMarks | RegisterDocument
+# The cell styles a document tab uses (`DocumentSheet`); io/ooxml/document_sheet.py defines them.
+DOC_STYLES = ("text", "label", "title", "head", "cell", "number", "amount", "integer", "date", "total",
+              "total_amount", "small")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DocCell:
+    """One cell of a document tab: a value (text, number or `Formula`) and a style of DOC_STYLES."""
+
+    value: Value
+    style: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.style not in DOC_STYLES:
+            raise ValueError(f"unknown document style {self.style!r}; use one of {DOC_STYLES}")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSheet:
+    """Add a print-ready document tab (invoice, packing list...), replacing `replaces` if given.
+
+    `cells` maps A1 addresses to cells; `title` is the text of A1, which proves sheetsync wrote
+    the tab before it is replaced. Printed on A4, `print_area` fitted to one page wide, rows
+    `repeat_rows` (first, last) repeated on every page; `hidden` lists hidden column letters;
+    `heights` gives rows that wrap (addresses) their height, as merged cells never grow by themselves.
+    Its styles are kept by `clear` (the tab still uses them).
+    """
+
+    name: str
+    title: str
+    cells: Mapping[str, DocCell]
+    widths: tuple[float, ...]
+    print_area: str  # e.g. "$A$1:$H$40"
+    merges: tuple[str, ...] = ()
+    repeat_rows: tuple[int, int] | None = None
+    hidden: tuple[str, ...] = ()
+    replaces: str | None = None
+    heights: Mapping[int, float] = field(default_factory=dict)  # Excel row -> height in points
+
+
+@dataclass(frozen=True, slots=True)
+class AddRegister:
+    """Add the Documents register (an Excel Table in the contract's shape) to a book without one."""
+
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FreezeSheet:
+    """Turn a document tab's formulas into their cached values, and set cells (issued documents).
+
+    With `freeze=False` only the cells of `values` change: a value typed over a formula.
+    """
+
+    name: str
+    values: Mapping[str, str | float] = field(default_factory=dict)
+    freeze: bool = True
+
+
+Edit = ReplaceSheet | Highlight | ClearMarks | RegisterDocument | DocumentSheet | AddRegister | FreezeSheet
 
 
 def number_formats(edits: Iterable[Edit]) -> tuple[int, ...]:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from sheetsync.actions.demo_documents import document_demo
 from sheetsync.cli.app import app
 from sheetsync.cli.common import fail, make_console, parse_today
 from sheetsync.demo import demo_rows, write_demo
@@ -51,11 +52,16 @@ def demo(
         write_demo(book, data, force=force)
     except FileExistsError:
         fail(f"{book} exists; add --force to replace it.")
+    documented, spoiled = document_demo(book, data)
+    data.injected = sorted([*data.injected, *spoiled])
     out = make_console()
     out.print(
         f"Wrote {escape(str(book))}: {len(data.orders)} orders, {len(data.lines)} lines, "
         f"{len(data.shipments)} shipments, around {around.isoformat()} (seed {seed})."
     )
+    tabs = len(documented.plan.documents)
+    orders_documented = len({d.order_no for d in documented.plan.documents})
+    out.print(f"Generated {tabs} document tabs for {orders_documented} shipped orders (one invoice twice).")
     statuses = Counter(str(o["Status"]) for o in data.orders)
     out.print("Orders by status: " + ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())))
     mistakes = Counter(i.code for i in data.injected)

@@ -16,7 +16,7 @@ from sheetsync.contract.sheets import (
     milestone_key,
 )
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "1.1"
 
 __all__ = [
     "CONTRACT_VERSION",

@@ -72,6 +72,16 @@ def _milestone_columns() -> tuple[Column, ...]:
     return tuple(columns)
 
 
+# Contract v1.1: what the documents print beyond v1 (optional, after the milestones).
+DOCUMENT_DATA_COLUMNS = (
+    _text("buyer_address", "Buyer Address", When.NEVER, width=30, description="Printed under the buyer."),
+    _text("consignee_address", "Consignee Address", When.NEVER, width=30),
+    _text("notify_address", "Notify Address", When.NEVER, "Notify Party Address", width=30),
+    _text("shipping_marks", "Shipping Marks", When.NEVER, "Marks", "Marks & Nos", width=24),
+    _date("lc_issue_date", "L/C Issue Date", When.NEVER, "LC Issue Date", "L/C Date", "LC Date"),
+    _text("issuing_bank", "Issuing Bank", When.NEVER, "L/C Bank", "LC Bank", width=24),
+)
+
 ORDER_NO_ALIASES = (
     "PO No", "PO #", "PO", "PO Number", "PO Num", "Order Number", "Order #", "Order", "Order ID",
     "Contract No",
@@ -233,6 +243,7 @@ ORDERS = Sheet(
         _text("coordinator", "Coordinator", A, "Merchandiser", "Order Follower"),
         _text("status", "Status", A, "Order Status", codelist="Statuses"),
         *_milestone_columns(),
+        *DOCUMENT_DATA_COLUMNS,
     ),
 )
 
@@ -507,6 +518,20 @@ DOCUMENTS = Sheet(
         _int("packages", "Packages", When.NEVER),
         _num("net_kg", "Net kg", When.NEVER, KG_FMT, "Net Weight kg", unit="kg"),
         _num("gross_kg", "Gross kg", When.NEVER, KG_FMT, "Gross Weight kg", unit="kg"),
+        _int("revision", "Revision", When.NEVER, "Rev"),
+        Column(
+            "issued", "Issued", Kind.TIMESTAMP, When.NEVER, (), number_format="yyyy-mm-dd hh:mm", width=17
+        ),
+        Column(
+            "superseded",
+            "Superseded",
+            Kind.TIMESTAMP,
+            When.NEVER,
+            (),
+            number_format="yyyy-mm-dd hh:mm",
+            width=17,
+            description="When a later revision replaced this one.",
+        ),
     ),
 )
 
@@ -527,6 +552,9 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
         "Milestones this team does not record, comma-separated (e.g. Inspection, Docs Sent): "
         "left out of every milestone rule and KPI.",
     ),
+    ("Exporter Bank", "", "Bank details printed on invoices (v1.1)."),
+    ("Signatory", "", "Name printed in the signature block of documents (v1.1)."),
+    ("Doc No Series", "", "Pattern of issued document numbers, e.g. INV-2026-{n:04d} (v1.1)."),
 )
 
 LISTS_SHEET = "Lists"

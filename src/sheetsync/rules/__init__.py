@@ -6,6 +6,7 @@ Importing this package loads every family, so `run_rules` sees them all.
 from sheetsync.rules import (  # noqa: F401  (each family registers its rules)
     calc,
     codes,
+    documents,
     lc,
     lc_dates,
     milestones,

@@ -1,7 +1,7 @@
 """Incoterms, transport mode, insurance and ports (RULES.md §7).
 
-trade-freight-term is not here yet: it reads Shipping Instruction tabs, which no code
-generates so far.
+trade-freight-term reads Shipping Instruction tabs: it lives with the document rules
+(rules/documents.py).
 """
 
 from __future__ import annotations

@@ -6,13 +6,23 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from sheetsync.edits import ClearMarks, Edit, Highlight, RegisterDocument, ReplaceSheet, number_formats
+from sheetsync.edits import (
+    AddRegister,
+    ClearMarks,
+    DocumentSheet,
+    Edit,
+    FreezeSheet,
+    Highlight,
+    RegisterDocument,
+    ReplaceSheet,
+    number_formats,
+)
 from sheetsync.findings import FILE_ERRORS, FileError
-from sheetsync.io.ooxml import highlights, owned_sheet, styles_xml
+from sheetsync.io.ooxml import document_sheet, highlights, owned_sheet, styles_xml
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.check import check_package
 from sheetsync.io.ooxml.package import Package, SheetPart
-from sheetsync.io.ooxml.register import register_document
+from sheetsync.io.ooxml.register import register_documents
 from sheetsync.io.ooxml.safe_write import Snapshot, snapshot, write_safely
 
 
@@ -23,6 +33,8 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
     format any owned sheet of the batch uses.
     """
     formats = number_formats(edits)
+    documents = [e for e in edits if isinstance(e, DocumentSheet)]
+    registered = [e for e in edits if isinstance(e, RegisterDocument)]
     for edit in edits:
         if isinstance(edit, ClearMarks):
             clear_marks(package, edit)
@@ -30,8 +42,14 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             replace_sheet(package, edit, _ensure_styles(package, formats))
         elif isinstance(edit, Highlight):
             highlight(package, edit, formats)
-        elif isinstance(edit, RegisterDocument):
-            register_document(package, edit)
+        elif isinstance(edit, RegisterDocument) and edit is registered[0]:
+            register_documents(package, registered)  # one pass over the register, where the first stands
+        elif isinstance(edit, DocumentSheet) and edit is documents[0]:
+            document_sheet.add_documents(package, documents)  # all at once, where the first stands
+        elif isinstance(edit, AddRegister):
+            document_sheet.add_register(package, edit)
+        elif isinstance(edit, FreezeSheet):
+            document_sheet.freeze(package, edit)
     package.keep_record()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from sheetsync.a1 import column_letter
 from sheetsync.contract.model import header_key
@@ -49,6 +49,11 @@ def register_document(package: Package, edit: RegisterDocument) -> None:
 
     Values for columns the book's register does not have are left out; Doc No is required.
     """
+    register_documents(package, [edit])
+
+
+def register_documents(package: Package, edits: Sequence[RegisterDocument]) -> None:
+    """Write several documents' rows with one read and one write of the register (see above)."""
     sheet = package.sheet(DOCUMENTS.name)
     if sheet is None or not sheet.is_worksheet:
         raise _fail("file-no-register", "Add a Documents sheet (as `sheetsync new` lays it out).")
@@ -61,18 +66,73 @@ def register_document(package: Package, edit: RegisterDocument) -> None:
     columns = _columns(rows.get(header_row), texts)
     if "doc_no" not in columns:
         raise _fail("file-no-register", "Its header row has no Doc No column.")
-    values = {key: value for key, value in edit.values.items() if key in columns}
-    target, grow = _target_row(rows, columns["doc_no"], str(values["doc_no"]), header_row, last_row, texts)
     date1904 = bool(wx.DATE1904.search(package.head(package.workbook)))
-    styles = _column_styles(xml, rows.get(target - 1) if target - 1 > header_row else None)
-    xml = _put_row(
-        xml, rows, target, _render_row(rows.get(target), target, columns, values, styles, date1904)
-    )
-    if grow:
-        xml = _grow(xml, target)
+    by_doc = _doc_rows(rows, columns["doc_no"], header_row, last_row, texts)
+    written: dict[int, bytes] = {}
+    for edit in edits:
+        values = {key: value for key, value in edit.values.items() if key in columns}
+        doc_no = str(edit.match or values["doc_no"]).strip()
+        target = by_doc.get(doc_no)
+        if target is None:
+            target, last_row = _new_row(rows, written, header_row, last_row, texts)
+        current = ROW.match(written[target]) if target in written else rows.get(target)
+        above = ROW.match(written[target - 1]) if target - 1 in written else rows.get(target - 1)
+        styles = _column_styles(xml, above if target - 1 > header_row else None)
+        written[target] = _render_row(current, target, columns, values, styles, date1904)
+        by_doc.pop(doc_no, None)
+        by_doc[str(values["doc_no"]).strip()] = target
+    xml = _put_rows(xml, rows, written)
+    grown = max(written, default=0)
+    if grown > max(rows, default=0) or (table and grown > _table_rows(table)[1]):
+        xml = _grow(xml, grown)
         if table_part and table:
-            package.write(table_part, _grow(table, target))
+            package.write(table_part, _grow(table, grown))
     package.write(sheet.part, xml)
+
+
+def _doc_rows(
+    rows: Mapping[int, re.Match[bytes]], doc_column: int, header_row: int, last_row: int,
+    text: Callable[[bytes, bytes | None], str],
+) -> dict[str, int]:  # fmt: skip
+    """Doc No -> its row, for the register's rows (the first row of a repeated Doc No)."""
+    found: dict[str, int] = {}
+    for number in range(header_row + 1, last_row + 1):
+        cell = _cells(rows.get(number)).get(doc_column)
+        if cell is not None:
+            found.setdefault(text(cell.group("attrs"), cell.group("body")).strip(), number)
+    return found
+
+
+def _new_row(
+    rows: Mapping[int, re.Match[bytes]], written: Mapping[int, bytes], header_row: int, last_row: int,
+    text: Callable[[bytes, bytes | None], str],
+) -> tuple[int, int]:  # fmt: skip
+    """(row for a new document, the table's last row now): the empty last row, else the next."""
+    last = _cells(rows.get(last_row))
+    empty = not any(text(c.group("attrs"), c.group("body")) for c in last.values())
+    if last_row > header_row and last_row not in written and empty:
+        return last_row, last_row
+    return last_row + 1, last_row + 1
+
+
+def _put_rows(xml: bytes, rows: Mapping[int, re.Match[bytes]], written: Mapping[int, bytes]) -> bytes:
+    """Replace or insert each written row in one pass (rows stay in order)."""
+    pieces: list[bytes] = []
+    at = 0
+    pending = sorted(n for n in written if n not in rows)
+    for number in sorted(rows):
+        row = rows[number]
+        while pending and pending[0] < number:
+            pieces += [xml[at : row.start()], written[pending.pop(0)]]
+            at = row.start()
+        if number in written:
+            pieces += [xml[at : row.start()], written[number]]
+            at = row.end()
+    pieces.append(xml[at:])
+    xml = b"".join(pieces)
+    if pending:  # below every existing row
+        xml = _put_row(xml, {}, pending[0], b"".join(written[n] for n in pending))
+    return xml
 
 
 def _rows(xml: bytes) -> dict[int, re.Match[bytes]]:
@@ -157,25 +217,6 @@ def _columns(header: re.Match[bytes] | None, text: Callable[[bytes, bytes | None
         if key and key not in out:
             out[key] = index
     return out
-
-
-def _target_row(
-    rows: Mapping[int, re.Match[bytes]],
-    doc_column: int,
-    doc_no: str,
-    header_row: int,
-    last_row: int,
-    text: Callable[[bytes, bytes | None], str],
-) -> tuple[int, bool]:
-    """(row to write, whether the table grows): the Doc No's row, the empty last row, or the next."""
-    for number in range(header_row + 1, last_row + 1):
-        cell = _cells(rows.get(number)).get(doc_column)
-        if cell is not None and text(cell.group("attrs"), cell.group("body")).strip() == doc_no.strip():
-            return number, False
-    last = _cells(rows.get(last_row))
-    if last_row > header_row and not any(text(c.group("attrs"), c.group("body")) for c in last.values()):
-        return last_row, False
-    return last_row + 1, True
 
 
 def _column_styles(xml: bytes, above: re.Match[bytes] | None) -> Callable[[int], bytes]:

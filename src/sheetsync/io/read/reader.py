@@ -31,6 +31,7 @@ from sheetsync.io.read.settings import (
     settings_sheet,
 )
 from sheetsync.io.read.table import read_table
+from sheetsync.io.read.tabs import read_tabs
 
 
 def sheet_candidates(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> list[str]:
@@ -122,6 +123,9 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
         wb.close()
         if typed:
             typed.close()
+    register = book.sheets.get("Documents")
+    if register is not None:  # the registered document tabs: cached values and formula cells
+        book.tabs = read_tabs(path, register.frame["sheet"].dropna().unique())
     return book
 
 

@@ -28,6 +28,9 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "Weight Tolerance %": ("weight_tolerance_pct", "number"),
     "Grace Days": ("grace_days", "int"),
     "Milestones Not Tracked": ("milestones_not_tracked", "milestones"),
+    "Exporter Bank": ("exporter_bank", "text"),
+    "Signatory": ("signatory", "text"),
+    "Doc No Series": ("doc_no_series", "text"),
 }
 assert set(_FIELDS) == {key for key, _, _ in SETTINGS}, "Settings keys drift from the contract"
 _KEYS = {header_key(k): k for k in _FIELDS}

@@ -1,0 +1,106 @@
+"""Read the registered document tabs: cached values and which cells still hold a formula.
+
+A document tab is a page or two of cells, so its XML is read whole and scanned once; a book
+with hundreds of tabs costs one pass over each small part (no calamine sheet, no DataFrame).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from xml.sax.saxutils import unescape
+
+from sheetsync.book import Tab
+from sheetsync.io.ooxml.package import Package
+from sheetsync.io.ooxml.xml_text import text_of
+from sheetsync.io.read.sheet_head import CELL
+
+_REF = re.compile(rb'(?:^|\s)r="([A-Z]+\d+)"')
+_TYPE = re.compile(rb'(?:^|\s)t="(\w+)"')
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b")
+
+
+# The shape Excel, LibreOffice and sheetsync write a cell in: r, then s, then t; an optional
+# formula; a value or an inline string. A tab with any other shape is read cell by cell.
+_PLAIN = re.compile(
+    rb'<c r="([A-Z]+\d+)"(?: s="\d+")?(?: t="(\w+)")?\s*(?:/>|>(<f\b[^>]*?/>|<f\b[^>]*>[^<]*</f>)?'
+    rb'(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+)
+_OPEN = re.compile(rb"<(?:[\w.-]+:)?c\b")
+Cells = dict[str, str | float | bool | None]
+
+
+def read_tabs(path: Path, names: Iterable[str]) -> dict[str, Tab]:
+    """The tabs of `names` that the book has (compared as Excel does), by the name asked for."""
+    wanted = {n.strip().casefold(): n for n in names if n and n.strip()}
+    if not wanted:
+        return {}
+    package = Package(path)
+    try:
+        shared: list[Callable[[int], str]] = []
+
+        def lookup(index: int) -> str:
+            if not shared:
+                shared.append(package.shared_text())
+            return shared[0](index)
+
+        out: dict[str, Tab] = {}
+        for sheet in package.sheets():
+            name = wanted.get(sheet.name.casefold())
+            if name is not None and sheet.is_worksheet:
+                xml = package.read(sheet.part)
+                out[name] = _plain(xml, lookup) or _any(xml, lookup)
+        return out
+    finally:
+        package.close()
+
+
+def _value(kind: bytes | None, raw: bytes, shared: Callable[[int], str]) -> str | float | bool | None:
+    if kind == b"s":
+        return shared(int(raw)) if raw.strip().isdigit() else None
+    if kind in (b"str", b"e", b"inlineStr"):
+        text = raw.decode("utf-8")
+        return unescape(text, {"&quot;": '"', "&apos;": "'"}) if "&" in text else text
+    if kind == b"b":
+        return raw.strip() in (b"1", b"true")
+    return float(raw) if raw.strip() else None
+
+
+def _plain(xml: bytes, shared: Callable[[int], str]) -> Tab | None:
+    """The tab from cells of the usual shape, or None when a cell has another shape."""
+    cells: Cells = {}
+    formulas = set()
+    for m in _PLAIN.finditer(xml):
+        ref = m.group(1).decode()
+        if m.group(3):
+            formulas.add(ref)
+        raw = m.group(4) if m.group(4) is not None else m.group(5)
+        kind = b"inlineStr" if m.group(5) is not None else m.group(2)
+        cells[ref] = None if raw is None else _value(kind, raw, shared)
+    if len(cells) != len(_OPEN.findall(xml)):
+        return None
+    return Tab(cells, frozenset(formulas))
+
+
+def _any(xml: bytes, shared: Callable[[int], str]) -> Tab:
+    """The tab cell by cell, whatever the attribute order or namespace prefix."""
+    cells: Cells = {}
+    formulas = set()
+    for cell in CELL.finditer(xml):
+        attrs, body = cell.group("attrs"), cell.group("body") or b""
+        ref = _REF.search(attrs)
+        if ref is None:
+            continue
+        a1 = ref.group(1).decode()
+        if _FORMULA.search(body):
+            formulas.add(a1)
+        kind = m.group(1) if (m := _TYPE.search(attrs)) else b"n"
+        if kind == b"inlineStr":
+            cells[a1] = text_of(body, b"t")
+        elif kind in (b"str", b"e"):
+            cells[a1] = text_of(body, b"v")
+        else:
+            cells[a1] = _value(kind, text_of(body, b"v").encode(), shared) if _VALUE.search(body) else None
+    return Tab(cells, frozenset(formulas))
