@@ -79,6 +79,19 @@ class SheetData:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """One row of the Lists sheet's Rates table: 1 `currency` = `rate` base currency, as of a date.
+
+    `rate` is the cell's text as a Decimal string (exact), `row` its Excel row on Lists.
+    """
+
+    currency: str
+    rate: str
+    as_of: dt.date | None
+    row: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """The Settings sheet, with the documented defaults (RULES.md §1)."""
 
@@ -90,6 +103,8 @@ class Settings:
     amount_tolerance: float | None = None  # None = one minor unit of the order's currency
     weight_tolerance_pct: float = 1.0
     grace_days: int = 0
+    base_currency: str = ""
+    store_view: str = ""  # set by `sheetsync pull`: the book is a view of the store
 
 
 @dataclass
@@ -103,6 +118,7 @@ class Book:
     port_aliases: dict[str, str] = field(default_factory=dict)  # normalised name -> LOCODE
     sheet_names: list[str] = field(default_factory=list)  # every sheet in the workbook
     tabs: dict[str, list[list[object]]] = field(default_factory=dict)  # document tabs' cells
+    rates: list[Rate] = field(default_factory=list)  # the Lists sheet's Rates table
 
     def get(self, name: str) -> SheetData | None:
         return self.sheets.get(name)

@@ -465,6 +465,8 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
     ("Amount Tolerance", 0.01, "Money differences up to this much are ignored (one minor unit)."),
     ("Weight Tolerance %", 1, "Weight differences up to this percentage are ignored."),
     ("Grace Days", 0, "Days of grace before a delivery counts as late in the KPIs."),
+    ("Base Currency", "", "Totals across currencies are in this currency, by the Rates table on Lists."),
+    ("Store View", "", "Set by sheetsync pull: this book is a view of the store, and sync skips it."),
 )
 
 LISTS_SHEET = "Lists"

@@ -18,7 +18,7 @@ from sheetsync.contract import LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.read.fast import TypedReader
-from sheetsync.io.read.settings import read_port_aliases, read_settings
+from sheetsync.io.read.settings import read_port_aliases, read_rates, read_settings
 from sheetsync.io.read.table import read_table
 
 
@@ -72,7 +72,11 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
         findings: list[Finding] = []
         settings = read_settings(wb, names, findings)
         lists = find_sheet(names, LISTS_SHEET)
-        port_aliases = read_port_aliases(sheet_rows(wb, lists)[0]) if lists else {}
+        port_aliases, rates = {}, []
+        if lists:
+            list_rows, (list_row0, _) = sheet_rows(wb, lists)
+            port_aliases = read_port_aliases(list_rows)
+            rates = read_rates(list_rows, list_row0, lists, findings)
         sheets: dict[str, SheetData] = {}
         for contract in TABLE_SHEETS:
             name = find_sheet(names, contract.name, contract.aliases)
@@ -92,7 +96,7 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
         wb.close()
         if typed:
             typed.close()
-    return Book(path, sheets, settings, findings, port_aliases, names)
+    return Book(path, sheets, settings, findings, port_aliases, names, rates=rates)
 
 
 __all__ = ["column_letter", "find_sheet", "read_book"]

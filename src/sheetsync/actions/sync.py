@@ -1,0 +1,160 @@
+"""The sync action: many books into one store, each read in an isolated child, only changes written.
+
+For each file: its bytes are digested first; a file the store already has (same bytes, judged
+on the same day) is not read at all; a file whose bytes another synced path holds is the same
+file under two paths (`sync-same-file`) and is synced once. The others are read, judged and
+extracted in the batch runner's children (`sheetsync.store.child.read_for_store`, the runner's
+check API with a spool folder bound) and written by the parent as each child answers.
+Conflicts between books are reported at the end, never resolved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import getpass
+import socket
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from sheetsync.actions.runner import check_paths, expand_paths
+from sheetsync.findings import FileError, FileReport, Finding, finding
+from sheetsync.store import schema as s
+from sheetsync.store.child import read_for_store, take
+from sheetsync.store.conflicts import Conflict, order_conflicts
+from sheetsync.store.load import FileState, Loader, Written, now
+from sheetsync.store.migrate import upgrade
+from sheetsync.store.url import StoreUrl, engine_for, resolve
+
+
+@dataclass
+class BookSync:
+    """One file's outcome: synced, unchanged, skipped (with why) or error."""
+
+    path: Path
+    status: str
+    findings: list[Finding] = field(default_factory=list)
+    written: Written | None = None
+    error: FileError | None = None
+    note: str = ""
+
+
+@dataclass
+class SyncReport:
+    store: StoreUrl
+    run_id: int
+    books: list[BookSync]
+    conflicts: list[Conflict]
+
+    @property
+    def rows_written(self) -> int:
+        return sum(b.written.rows for b in self.books if b.written)
+
+
+def open_store(store: str | None) -> tuple[StoreUrl, sa.Engine]:
+    """The store in force (flag, environment, config file, default), migrated to the current version."""
+    url = resolve(store)
+    engine = engine_for(url.url)
+    upgrade(engine)
+    return url, engine
+
+
+def sync(
+    paths: Sequence[Path],
+    store: str | None = None,
+    today: dt.date | None = None,
+    jobs: int = 1,
+    on_book: Callable[[BookSync], None] | None = None,
+) -> SyncReport:
+    """Sync every workbook of `paths` (files or folders) into the store; see the module docstring."""
+    url, engine = open_store(store)
+    with engine.begin() as conn:
+        run_id = int(conn.execute(s.runs.insert().values(
+            started_at=now(), host=socket.gethostname(), user_name=getpass.getuser()
+        )).inserted_primary_key[0])  # type: ignore[index]  # fmt: skip
+    loader = Loader(engine, run_id)
+    files = expand_paths(paths)
+    outcomes: dict[Path, BookSync] = {}
+
+    def done(outcome: BookSync) -> None:
+        outcomes[outcome.path] = outcome
+        if on_book is not None:
+            on_book(outcome)
+
+    states, to_read = _triage(files, loader, today, done)
+    with tempfile.TemporaryDirectory(prefix="sheetsync-sync-") as spool:
+
+        def load(report: FileReport) -> None:
+            done(_load(loader, states[report.path], report, take(Path(spool), report.path)))
+
+        check = functools.partial(read_for_store, spool)
+        check_paths(to_read, today, jobs=jobs, on_done=load, check=check)
+    books = [outcomes[p] for p in files]
+    touched = _book_ids(engine, [b.path for b in books if b.status == "synced"])
+    with engine.begin() as conn:
+        conflicts = order_conflicts(conn, touched) if touched else []
+        conn.execute(s.runs.update().where(s.runs.c.id == run_id).values(
+            finished_at=now(), books=len(books), rows_written=sum(b.written.rows for b in books if b.written)
+        ))  # fmt: skip
+    engine.dispose()
+    return SyncReport(url, run_id, books, conflicts)
+
+
+def _triage(files: list[Path], loader: Loader, today: dt.date | None,
+            done: Callable[[BookSync], None]) -> tuple[dict[Path, FileState], list[Path]]:  # fmt: skip
+    """Digest every file; settle the unchanged ones and second paths to one file without reading them."""
+    states: dict[Path, FileState] = {}
+    seen: dict[str, Path] = {}
+    to_read: list[Path] = []
+    for path in files:
+        try:
+            state = FileState.of(path)
+        except OSError:
+            to_read.append(path)  # the runner's pre-check names what is wrong with it
+            continue
+        states[path] = state
+        other = seen.get(state.digest) or loader.same_file(state)
+        if other is not None and Path(other).resolve() != state.path:
+            same = finding("sync-same-file", "(book)", None, other=str(other))
+            done(BookSync(path, "skipped", [same], note=f"same file as {other}"))
+        elif loader.unchanged(state, today):
+            seen[state.digest] = path
+            done(BookSync(path, "unchanged", note="unchanged since the last sync"))
+        else:
+            seen[state.digest] = path
+            to_read.append(path)
+    return states, to_read
+
+
+def _load(loader: Loader, state: FileState | None, report: FileReport, spooled: object) -> BookSync:
+    from sheetsync.store.child import Spooled
+
+    if report.error is not None or state is None or not isinstance(spooled, Spooled):
+        error = report.error or FileError("file-unreadable", f"{report.path}: could not be read.")
+        return BookSync(report.path, "error", report.findings, error=error)
+    if spooled.view:
+        return BookSync(report.path, "skipped", report.findings, note="a view pulled from the store")
+    if spooled.extract is None:
+        return BookSync(
+            report.path, "skipped", report.findings, note="not an order book (no Orders or Lines)"
+        )
+    written = loader.write(state, spooled.extract, report.findings, spooled.judged_on, spooled.judged_from)
+    found = report.findings + spooled.extract.findings + written.found
+    if written.skipped:
+        return BookSync(report.path, "skipped", written.found, written, note=written.skipped)
+    return BookSync(report.path, "synced", found, written)
+
+
+def _book_ids(engine: sa.Engine, paths: list[Path]) -> set[int]:
+    if not paths:
+        return set()
+    wanted = [str(p.resolve()) for p in paths]
+    with engine.connect() as conn:
+        return set(conn.execute(sa.select(s.books.c.id).where(s.books.c.path.in_(wanted))).scalars())
+
+
+__all__ = ["BookSync", "SyncReport", "open_store", "sync"]
