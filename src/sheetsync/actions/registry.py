@@ -66,6 +66,14 @@ ACTIONS: tuple[Action, ...] = (
            BOTH, "sheetsync.workbook.template:build_template", group="Workbook", image="FileNew"),
     Action("demo", "Demo workbook", "A realistic filled workbook with the mistakes real teams make.",
            CLI_ONLY, "sheetsync.demo.workbook:write_demo", group="Workbook"),
+    Action("sync", "Sync to store", "Load books into the team store, keep their history, report conflicts.",
+           BOTH, "sheetsync.actions.sync:sync", group="Store", image="DatabaseSqlServer"),
+    Action("history", "Order history", "What changed on an order between syncs: when, where, old -> new.",
+           CLI_ONLY, "sheetsync.actions.store_views:history", group="Store"),
+    Action("report", "Consolidated report", "One workbook of every order across the synced books.",
+           CLI_ONLY, "sheetsync.actions.store_views:report", group="Store"),
+    Action("pull", "Pull a view", "A buyer's or a coordinator's orders from the store into a fresh workbook.",
+           CLI_ONLY, "sheetsync.actions.store_views:pull", group="Store"),
 )  # fmt: skip
 
 _BY_NAME = {a.name: a for a in ACTIONS}

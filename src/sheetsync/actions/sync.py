@@ -73,9 +73,12 @@ def sync(
     """Sync every workbook of `paths` (files or folders) into the store; see the module docstring."""
     url, engine = open_store(store)
     with engine.begin() as conn:
-        run_id = int(conn.execute(s.runs.insert().values(
+        started = s.runs.insert().values(
             started_at=now(), host=socket.gethostname(), user_name=getpass.getuser()
-        )).inserted_primary_key[0])  # type: ignore[index]  # fmt: skip
+        )
+        key = conn.execute(started).inserted_primary_key
+        assert key is not None
+        run_id = int(key[0])
     loader = Loader(engine, run_id)
     files = expand_paths(paths)
     outcomes: dict[Path, BookSync] = {}
@@ -97,15 +100,22 @@ def sync(
     touched = _book_ids(engine, [b.path for b in books if b.status == "synced"])
     with engine.begin() as conn:
         conflicts = order_conflicts(conn, touched) if touched else []
-        conn.execute(s.runs.update().where(s.runs.c.id == run_id).values(
-            finished_at=now(), books=len(books), rows_written=sum(b.written.rows for b in books if b.written)
-        ))  # fmt: skip
+        conn.execute(
+            s.runs.update()
+            .where(s.runs.c.id == run_id)
+            .values(
+                finished_at=now(),
+                books=len(books),
+                rows_written=sum(b.written.rows for b in books if b.written),
+            )
+        )
     engine.dispose()
     return SyncReport(url, run_id, books, conflicts)
 
 
-def _triage(files: list[Path], loader: Loader, today: dt.date | None,
-            done: Callable[[BookSync], None]) -> tuple[dict[Path, FileState], list[Path]]:  # fmt: skip
+def _triage(
+    files: list[Path], loader: Loader, today: dt.date | None, done: Callable[[BookSync], None]
+) -> tuple[dict[Path, FileState], list[Path]]:
     """Digest every file; settle the unchanged ones and second paths to one file without reading them."""
     states: dict[Path, FileState] = {}
     seen: dict[str, Path] = {}

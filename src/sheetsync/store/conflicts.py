@@ -10,6 +10,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -46,7 +47,7 @@ def order_conflicts(conn: sa.Connection, book_ids: Collection[int] | None = None
         .where(r.kind == "orders")
         .order_by(r.buyer_key, r.order_key, b.path, r.excel_row)
     )
-    groups: dict[tuple[str, str], list[sa.Row[tuple[int, str, str, str, str, int, str]]]] = {}
+    groups: dict[tuple[str, str], list[Any]] = {}
     for row in conn.execute(query):
         groups.setdefault((row.buyer_key, row.order_key), []).append(row)
     found: list[Conflict] = []
@@ -64,12 +65,28 @@ def order_conflicts(conn: sa.Connection, book_ids: Collection[int] | None = None
     return found
 
 
-def _finding(row: sa.Row[tuple[int, str, str, str, str, int, str]], key: str, mine: dict[str, str | None],
-             theirs: dict[str, str | None], other: str) -> Finding:  # fmt: skip
+def _finding(
+    row: Any,
+    key: str,
+    mine: dict[str, str | None],
+    theirs: dict[str, str | None],
+    other: str,
+) -> Finding:
     header = ORDERS.by_key[key].header if key in ORDERS.by_key else key
     here, there = mine.get(key) or "(blank)", theirs.get(key) or "(blank)"
-    return finding("sync-conflict", row.sheet, row.excel_row, header, None, mine.get("order_no"), here,
-                   field=header, here=here, there=there, other=Path(other).name)  # fmt: skip
+    return finding(
+        "sync-conflict",
+        row.sheet,
+        row.excel_row,
+        header,
+        None,
+        mine.get("order_no"),
+        here,
+        field=header,
+        here=here,
+        there=there,
+        other=Path(other).name,
+    )
 
 
 __all__ = ["Conflict", "order_conflicts"]

@@ -9,6 +9,7 @@ and documents take the buyer of their order in the same book.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,6 +23,7 @@ from sheetsync.findings import Finding, finding
 from sheetsync.rules.orderdata import order_keys
 from sheetsync.rules.parties import normalise_party
 
+ORDER_AMOUNT = "order_amount"  # an order's total over its lines, kept with its values
 KINDS = ("orders", "lines", "shipments", "documents")
 SHEET_OF_KIND = {"orders": "Orders", "lines": "Lines", "shipments": "Shipments", "documents": "Documents"}
 THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
@@ -104,17 +106,20 @@ def _frame(
     kind: str, sd: SheetData, row_key: pd.Series, order_key: pd.Series, buyer: pd.Series
 ) -> pd.DataFrame:
     data, digest = _json_and_digest(_text_values(sd))
-    return pd.DataFrame({
-        "row_key": _unique_keys(row_key).to_numpy(dtype=object),
-        "buyer_key": buyer.fillna("").to_numpy(dtype=object),
-        "order_key": order_key.fillna("").to_numpy(dtype=object),
-        "sheet": sd.name,
-        "excel_row": sd.frame.index.to_numpy(dtype=np.int64),
-        "digest": digest,
-        "currency": None,
-        "amount_minor": None,
-        "data": data,
-    }, columns=COLUMNS).astype({"currency": object, "amount_minor": object})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "row_key": _unique_keys(row_key).to_numpy(dtype=object),
+            "buyer_key": buyer.fillna("").to_numpy(dtype=object),
+            "order_key": order_key.fillna("").to_numpy(dtype=object),
+            "sheet": sd.name,
+            "excel_row": sd.frame.index.to_numpy(dtype=np.int64),
+            "digest": digest,
+            "currency": None,
+            "amount_minor": None,
+            "data": data,
+        },
+        columns=COLUMNS,
+    ).astype({"currency": object, "amount_minor": object})
 
 
 def extract(book: Book) -> Extract:
@@ -167,6 +172,15 @@ def _order_money(rows: dict[str, pd.DataFrame]) -> None:
     orders = rows["orders"]
     total = orders["order_key"].map(totals)
     orders["amount_minor"] = [None if t != t else int(t) for t in total.to_numpy(dtype=object)]
+    data, digest = [], []
+    for text, minor, currency in zip(orders["data"], orders["amount_minor"], orders["currency"], strict=True):
+        amount = (
+            None if minor is None else str(from_minor(minor, currency if isinstance(currency, str) else None))
+        )
+        line = text[:-1] + "," + json.dumps(ORDER_AMOUNT) + ":" + json.dumps(amount) + "}"
+        data.append(line)
+        digest.append(hashlib.blake2b(line.encode(), digest_size=12).hexdigest())
+    orders["data"], orders["digest"] = data, digest
 
 
 def _missing_rates(book: Book, orders: SheetData) -> list[Finding]:
@@ -178,11 +192,29 @@ def _missing_rates(book: Book, orders: SheetData) -> list[Finding]:
     currency = orders.frame["currency"]
     missing = currency.notna() & ~currency.isin(known)
     return [
-        finding("fx-rate-missing", orders.name, int(row), orders.header("currency"),
-                orders.cell(int(row), "currency"), order, value, base=base)
-        for row, value, order in zip(currency.index[missing], currency[missing],
-                                     orders.frame["order_no"][missing], strict=True)
-    ]  # fmt: skip
+        finding(
+            "fx-rate-missing",
+            orders.name,
+            int(row),
+            orders.header("currency"),
+            orders.cell(int(row), "currency"),
+            order,
+            value,
+            base=base,
+        )
+        for row, value, order in zip(
+            currency.index[missing], currency[missing], orders.frame["order_no"][missing], strict=True
+        )
+    ]
 
 
-__all__ = ["COLUMNS", "KINDS", "SHEET_OF_KIND", "Extract", "extract", "from_minor", "minor_exponent", "to_minor"]
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "SHEET_OF_KIND",
+    "Extract",
+    "extract",
+    "from_minor",
+    "minor_exponent",
+    "to_minor",
+]

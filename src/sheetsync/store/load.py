@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from sheetsync.findings import Finding, finding
 from sheetsync.store import schema as s
@@ -121,8 +122,9 @@ class Loader:
             return True
         return bool(row.judged_on == (today or dt.date.today()))
 
-    def write(self, state: FileState, extract: Extract, checked: list[Finding], judged_on: dt.date,
-              judged_from: str) -> Written:  # fmt: skip
+    def write(
+        self, state: FileState, extract: Extract, checked: list[Finding], judged_on: dt.date, judged_from: str
+    ) -> Written:
         """Sync one book in one transaction (see the module docstring)."""
         written = Written()
         with self.engine.begin() as conn:
@@ -138,17 +140,27 @@ class Loader:
             self._sync_rates(conn, book_id, extract)
             found = checked + extract.findings + written.found
             self._sync_findings(conn, book_id, judged_on, found, written)
-            conn.execute(s.books.update().where(s.books.c.id == book_id).values(
-                digest=state.digest, size=state.size, mtime_ns=state.mtime_ns, synced_at=now(),
-                run_id=self.run_id, judged_on=judged_on, judged_from=judged_from, base_currency=extract.base_currency or None,
-            ))  # fmt: skip
+            conn.execute(
+                s.books.update()
+                .where(s.books.c.id == book_id)
+                .values(
+                    digest=state.digest,
+                    size=state.size,
+                    mtime_ns=state.mtime_ns,
+                    synced_at=now(),
+                    run_id=self.run_id,
+                    judged_on=judged_on,
+                    judged_from=judged_from,
+                    base_currency=extract.base_currency or None,
+                )
+            )
         return written
 
     def _lock_book(self, conn: sa.Connection, state: FileState) -> Any:
         query = sa.select(s.books).where(s.books.c.path == str(state.path))
         if conn.dialect.name == "postgresql":
             conn.execute(
-                sa.dialects.postgresql.insert(s.books)
+                postgresql.insert(s.books)
                 .values(self._book_values(state))
                 .on_conflict_do_nothing(index_elements=["path"])
             )
@@ -156,8 +168,14 @@ class Loader:
         return conn.execute(query).first()
 
     def _book_values(self, state: FileState) -> dict[str, Any]:
-        return {"path": str(state.path), "digest": "", "size": state.size, "mtime_ns": 0,
-                "synced_at": now(), "run_id": self.run_id}  # fmt: skip
+        return {
+            "path": str(state.path),
+            "digest": "",
+            "size": state.size,
+            "mtime_ns": 0,
+            "synced_at": now(),
+            "run_id": self.run_id,
+        }
 
     def _new_book(self, conn: sa.Connection, state: FileState) -> int:
         result = conn.execute(s.books.insert().values(self._book_values(state)))
@@ -171,7 +189,7 @@ class Loader:
             r.book_id == book_id, r.kind == kind
         )
         old = pd.DataFrame(
-            conn.execute(query).all(), columns=["id", "row_key", "digest", "sheet", "excel_row"]
+            conn.execute(query).all(), columns=["id_old", "row_key", "digest", "sheet", "excel_row"]
         )
         both = new.merge(old, on="row_key", how="outer", suffixes=("", "_old"), indicator=True)
         added = both[both["_merge"] == "left_only"]
@@ -184,24 +202,28 @@ class Loader:
         history: list[dict[str, Any]] = []
         if len(added):
             rows = [
-                {"book_id": book_id, "kind": kind, **_record(t)}
-                for t in added[COLUMNS].itertuples(index=False)
+                {"book_id": book_id, "kind": kind, **_record(t)} for t in added[COLUMNS].to_dict("records")
             ]
             bulk_insert(conn, s.records, rows)
             history += [{**stamp, **_where(t), "field": ROW, "old": None, "new": "added"} for t in rows]
         if len(changed):
             olds = self._data_of(conn, changed["id_old"].astype(int).tolist())
             updates = []
-            for t in changed.itertuples(index=False):
-                before, after = json.loads(olds[int(t.id_old)]), json.loads(t.data)
-                where = _where(t._asdict())
-                history += [{**stamp, **where, "field": k, "old": before.get(k), "new": after.get(k)}
-                            for k in after.keys() | before.keys() if before.get(k) != after.get(k)]  # fmt: skip
-                updates.append({"rid": int(t.id_old), **_record(t)})
+            for t in changed.to_dict("records"):
+                before, after = json.loads(olds[int(t["id_old"])]), json.loads(t["data"])
+                where = _where(t)
+                history += [
+                    {**stamp, **where, "field": k, "old": before.get(k), "new": after.get(k)}
+                    for k in after.keys() | before.keys()
+                    if before.get(k) != after.get(k)
+                ]
+                updates.append({"rid": int(t["id_old"]), **_record(t)})
             self._update(conn, updates)
         if len(moved):
-            updates = [{"rid": int(t.id_old), "sheet": t.sheet, "excel_row": int(t.excel_row)}
-                       for t in moved.itertuples(index=False)]  # fmt: skip
+            updates = [
+                {"rid": int(t["id_old"]), "sheet": t["sheet"], "excel_row": int(t["excel_row"])}
+                for t in moved.to_dict("records")
+            ]
             conn.execute(
                 s.records.update()
                 .where(r.id == sa.bindparam("rid"))
@@ -210,11 +232,11 @@ class Loader:
             )
         if len(gone):
             ids = gone["id_old"].astype(int).tolist()
-            olds = self._rows_of(conn, ids)
+            gone_rows = self._rows_of(conn, ids)
             for rid in ids:
-                t = olds[rid]
-                history.append({**stamp, **_where(t), "field": ROW, "old": t["data"], "new": "removed"})
-                w.found.append(_disappeared(kind, t))
+                g = gone_rows[rid]
+                history.append({**stamp, **_where(g), "field": ROW, "old": g["data"], "new": "removed"})
+                w.found.append(_disappeared(kind, g))
             for part in chunks(ids):
                 conn.execute(s.records.delete().where(r.id.in_(part)))
         bulk_insert(conn, s.changes, history)
@@ -243,8 +265,10 @@ class Loader:
         return found
 
     def _sync_rates(self, conn: sa.Connection, book_id: int, extract: Extract) -> None:
-        rows = [{"book_id": book_id, "excel_row": r.row, "currency": r.currency, "rate": r.rate, "as_of": r.as_of}
-                for r in extract.rates]  # fmt: skip
+        rows = [
+            {"book_id": book_id, "excel_row": r.row, "currency": r.currency, "rate": r.rate, "as_of": r.as_of}
+            for r in extract.rates
+        ]
         digest = _digest(json.dumps([sorted((k, str(v)) for k, v in r.items()) for r in rows]))
         current = conn.execute(sa.select(s.books.c.rates_digest).where(s.books.c.id == book_id)).scalar()
         if current == digest:
@@ -253,13 +277,27 @@ class Loader:
         bulk_insert(conn, s.rates, rows)
         conn.execute(s.books.update().where(s.books.c.id == book_id).values(rates_digest=digest))
 
-    def _sync_findings(self, conn: sa.Connection, book_id: int, judged_on: dt.date, found: list[Finding],
-                       w: Written) -> None:  # fmt: skip
+    def _sync_findings(
+        self, conn: sa.Connection, book_id: int, judged_on: dt.date, found: list[Finding], w: Written
+    ) -> None:
         """Replace the book's stored findings when they (or the day they were judged on) changed."""
-        rows = [{"book_id": book_id, "run_id": self.run_id, "judged_on": judged_on, "code": f.code,
-                 "severity": f.severity.value, "sheet": f.sheet, "row": f.row, "column": f.column,
-                 "cell": f.cell, "order_no": f.order, "message": f.message, "value": f.value}
-                for f in found]  # fmt: skip
+        rows = [
+            {
+                "book_id": book_id,
+                "run_id": self.run_id,
+                "judged_on": judged_on,
+                "code": f.code,
+                "severity": f.severity.value,
+                "sheet": f.sheet,
+                "row": f.row,
+                "column": f.column,
+                "cell": f.cell,
+                "order_no": f.order,
+                "message": f.message,
+                "value": f.value,
+            }
+            for f in found
+        ]
         digest = _digest(
             judged_on.isoformat() + json.dumps([list(r.values())[3:] for r in rows], default=str)
         )
@@ -276,8 +314,7 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _record(t: Any) -> dict[str, Any]:
-    values = t if isinstance(t, dict) else t._asdict()
+def _record(values: Mapping[Any, Any]) -> dict[str, Any]:
     out = {c: values[c] for c in COLUMNS}
     out["excel_row"] = int(out["excel_row"])
     amount = out["amount_minor"]
@@ -286,7 +323,7 @@ def _record(t: Any) -> dict[str, Any]:
     return out
 
 
-def _where(t: dict[str, Any]) -> dict[str, Any]:
+def _where(t: Mapping[Any, Any]) -> dict[str, Any]:
     return {k: t[k] for k in ("row_key", "buyer_key", "order_key", "sheet")} | {
         "excel_row": int(t["excel_row"])
     }
@@ -300,10 +337,20 @@ def _older(state: FileState, book: Any) -> Finding:
 
 def _disappeared(kind: str, row: dict[str, Any]) -> Finding:
     data = json.loads(row["data"])
-    what = {"orders": f"Order {data.get('order_no')}", "lines": f"Line {data.get('line')} of {data.get('order_no')}",
-            "shipments": f"Shipment {data.get('shipment_no')}", "documents": f"Document {data.get('doc_no')}"}[kind]  # fmt: skip
-    return finding("sync-row-disappeared", row["sheet"], None, order=data.get("order_no"), what=what,
-                   last_row=row["excel_row"])  # fmt: skip
+    what = {
+        "orders": f"Order {data.get('order_no')}",
+        "lines": f"Line {data.get('line')} of {data.get('order_no')}",
+        "shipments": f"Shipment {data.get('shipment_no')}",
+        "documents": f"Document {data.get('doc_no')}",
+    }[kind]
+    return finding(
+        "sync-row-disappeared",
+        row["sheet"],
+        None,
+        order=data.get("order_no"),
+        what=what,
+        last_row=row["excel_row"],
+    )
 
 
 def records_of(rows: Iterable[Any]) -> list[dict[str, Any]]:
