@@ -55,9 +55,7 @@ def buyers_of(conn: sa.Connection, order_no: str) -> list[str]:
     found: dict[str, str] = {}
     for row in conn.execute(query):
         found.setdefault(row.buyer_key, json.loads(row.data).get("buyer") or "(blank)")
-    history = sa.select(sa.distinct(s.changes.c.buyer_key)).where(
-        s.changes.c.order_key == order_key(order_no)
-    )
+    history = sa.select(s.changes.c.buyer_key).where(s.changes.c.order_key == order_key(order_no)).distinct()
     for key in conn.execute(history).scalars():
         found.setdefault(key, key)
     return sorted(found.values())
