@@ -156,3 +156,24 @@ def test_kpi_commit_dates_are_the_first_plan_seen(tmp_path: Path, store_url: str
     sync([book], store_url)
     _, dates = commit_dates(store_url)
     assert dates == {"po-1001": d("2027-01-05").date()}
+
+
+def test_kpi_with_store_judges_on_time_against_the_first_plan(tmp_path: Path, store_url: str) -> None:
+    from helpers import shipped_order
+
+    book = write_book(tmp_path / "a.xlsx", [shipped_order(**{"ETD Plan": d("2026-10-20")})], [line()])
+    sync([book], store_url)
+    write_book(book, [shipped_order()], [line()])  # re-planned to the day it left: 2026-10-30
+    sync([book], store_url)
+    runner = CliRunner()
+
+    def otd(*extra: str) -> tuple[object, object, list[str]]:
+        done = runner.invoke(app, ["kpi", str(book), "--format", "json", "--today", "2026-11-25", *extra])
+        data = json.loads(done.stdout)
+        metric = next(m for m in data["groups"]["All"] if m["name"] == "On-time delivery (OTD)")
+        return metric["numerator"], metric["denominator"], data["notes"]
+
+    assert otd()[:2] == (1, 1)
+    late, total, notes = otd("--store", store_url)
+    assert (late, total) == (0, 1)
+    assert notes[0].startswith("commit date = the first Plan recorded in the store")
