@@ -8,7 +8,6 @@ binaries the PostgreSQL cases are skipped with the reason, or fail under SHEETSY
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ PG_USER = "sheetsync-test"
 def _server_bin() -> Path | None:
     for candidate in [
         shutil.which("pg_ctl"),
-        *sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True),
+        *sorted(map(str, Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")), reverse=True),
     ]:
         if candidate and Path(candidate).with_name("initdb").exists():
             return Path(candidate).parent

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
-from helpers import line, order, write_book
-from store_db import pg_cluster, store_url  # noqa: F401  (fixtures)
 
+from helpers import line, order, write_book
 from sheetsync.store import schema as s
 from sheetsync.store.url import engine_for
 
@@ -23,10 +22,14 @@ def test_two_concurrent_syncs_neither_corrupt_nor_lose(tmp_path: Path, store_url
         lines = [line(**{"Order No": f"B{i}-{n}"}) for n in range(30)]
         books.append(write_book(tmp_path / f"book{i}.xlsx", orders, lines))
     runs = [
-        subprocess.Popen([sys.executable, "-c", SYNC, "sync", *map(str, chosen), "--store", store_url],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", SYNC, "sync", *map(str, chosen), "--store", store_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for chosen in (books[:3], books[1:])
-    ]  # fmt: skip
+    ]
     for run in runs:
         out, err = run.communicate(timeout=300)
         assert run.returncode == 0, out + err

@@ -8,11 +8,10 @@ import os
 import shutil
 from pathlib import Path
 
-from helpers import d, line, order, rows_of, write_book
 from openpyxl import load_workbook
-from store_db import pg_cluster, store_url  # noqa: F401  (fixtures)
 from typer.testing import CliRunner
 
+from helpers import d, line, order, rows_of, write_book
 from sheetsync.actions.store_views import commit_dates, report
 from sheetsync.actions.sync import sync
 from sheetsync.cli import app
@@ -24,17 +23,35 @@ def _fca(**extra: object) -> dict[str, object]:
 
 def test_two_books_disagreeing_on_an_order_are_reported_on_both(tmp_path: Path, store_url: str) -> None:
     a = write_book(tmp_path / "a.xlsx", [_fca()], [line()])
-    b = write_book(tmp_path / "b.xlsx", [order(**{"Order No": "X"}), _fca(**{"ETD Plan": d("2027-01-20")})],
-                   [line(**{"Order No": "X"}), line()])  # fmt: skip
+    b = write_book(
+        tmp_path / "b.xlsx",
+        [order(**{"Order No": "X"}), _fca(**{"ETD Plan": d("2027-01-20")})],
+        [line(**{"Order No": "X"}), line()],
+    )
     result = sync([a, b], store_url)
-    found = sorted((c.path.name, f.code, f.sheet, f.row, f.column, f.message) for c in result.conflicts
-                   for f in [c.finding])  # fmt: skip
+    found = sorted(
+        (c.path.name, f.code, f.sheet, f.row, f.column, f.message)
+        for c in result.conflicts
+        for f in [c.finding]
+    )
     assert found == [
-        ("a.xlsx", "sync-conflict", "Orders", 2, "ETD Plan",
-         "ETD Plan: 2027-01-05 here, 2027-01-20 in b.xlsx. Agree on one value."),
-        ("b.xlsx", "sync-conflict", "Orders", 3, "ETD Plan",
-         "ETD Plan: 2027-01-20 here, 2027-01-05 in a.xlsx. Agree on one value."),
-    ]  # fmt: skip
+        (
+            "a.xlsx",
+            "sync-conflict",
+            "Orders",
+            2,
+            "ETD Plan",
+            "ETD Plan: 2027-01-05 here, 2027-01-20 in b.xlsx. Agree on one value.",
+        ),
+        (
+            "b.xlsx",
+            "sync-conflict",
+            "Orders",
+            3,
+            "ETD Plan",
+            "ETD Plan: 2027-01-20 here, 2027-01-05 in a.xlsx. Agree on one value.",
+        ),
+    ]
 
 
 def test_same_order_no_of_two_buyers_is_two_orders(tmp_path: Path, store_url: str) -> None:
@@ -64,7 +81,7 @@ def test_same_file_under_two_paths_and_an_older_copy_are_not_synced(tmp_path: Pa
         ("synced", []),
         ("skipped", [("sync-same-file", "(book)", None, None)]),
     ]
-    newer = os.stat(a).st_mtime_ns
+    newer = a.stat().st_mtime_ns
     write_book(a, [_fca(**{"ETD Plan": d("2026-12-30")})], [line()])  # an old copy saved over it
     os.utime(a, ns=(newer - 10**10, newer - 10**10))
     second = sync([a], store_url)
@@ -84,14 +101,27 @@ def _with_rates(path: Path, rates: list[tuple[str, float]]) -> Path:
 
 
 def test_values_in_base_currency_and_a_currency_without_a_rate(tmp_path: Path, store_url: str) -> None:
-    book = write_book(tmp_path / "a.xlsx",
-                      [_fca(), _fca(**{"Order No": "PO-2", "Currency": "GBP"}), _fca(**{"Order No": "PO-3", "Currency": "EUR"})],
-                      [line(), line(**{"Order No": "PO-2"}), line(**{"Order No": "PO-3", "Unit Price": 0.1, "Amount": 120.0})],
-                      settings={"Base Currency": "EUR"})  # fmt: skip
+    book = write_book(
+        tmp_path / "a.xlsx",
+        [
+            _fca(),
+            _fca(**{"Order No": "PO-2", "Currency": "GBP"}),
+            _fca(**{"Order No": "PO-3", "Currency": "EUR"}),
+        ],
+        [
+            line(),
+            line(**{"Order No": "PO-2"}),
+            line(**{"Order No": "PO-3", "Unit Price": 0.1, "Amount": 120.0}),
+        ],
+        settings={"Base Currency": "EUR"},
+    )
     _with_rates(book, [("USD", 0.9215)])
     result = sync([book], store_url)
-    assert [(f.code, f.sheet, f.row, f.column, f.value) for f in result.books[0].findings
-            if f.code == "fx-rate-missing"] == [("fx-rate-missing", "Orders", 3, "Currency", "GBP")]  # fmt: skip
+    assert [
+        (f.code, f.sheet, f.row, f.column, f.value)
+        for f in result.books[0].findings
+        if f.code == "fx-rate-missing"
+    ] == [("fx-rate-missing", "Orders", 3, "Currency", "GBP")]
     _, view = report(tmp_path / "r.json", store_url)
     values = {o["order"]: (o["currency"], o["amount"], o["rate"], o["value_base"]) for o in view.orders}
     from decimal import Decimal
@@ -116,8 +146,11 @@ def test_values_in_base_currency_and_a_currency_without_a_rate(tmp_path: Path, s
 
 
 def test_report_workbook_and_a_pulled_view_that_sync_skips(tmp_path: Path, store_url: str) -> None:
-    a = write_book(tmp_path / "a.xlsx", [_fca(), _fca(**{"Order No": "PO-9", "Coordinator": "Ana Ruiz"})],
-                   [line(), line(**{"Order No": "PO-9"})])  # fmt: skip
+    a = write_book(
+        tmp_path / "a.xlsx",
+        [_fca(), _fca(**{"Order No": "PO-9", "Coordinator": "Ana Ruiz"})],
+        [line(), line(**{"Order No": "PO-9"})],
+    )
     sync([a], store_url)
     runner = CliRunner()
     out = tmp_path / "report.xlsx"

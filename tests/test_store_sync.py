@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
-from helpers import d, line, order, rows_of, shipment, write_book
-from store_db import pg_cluster, store_url  # noqa: F401  (fixtures)
 from typer.testing import CliRunner
 
+from helpers import d, line, order, shipment, write_book
 from sheetsync.actions.sync import sync
 from sheetsync.cli import app
 from sheetsync.store import schema as s
@@ -21,15 +18,19 @@ from sheetsync.store.url import engine_for
 def _counts(url: str) -> dict[str, int]:
     engine = engine_for(url)
     with engine.connect() as conn:
-        found = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                 for t in (s.records, s.changes, s.findings, s.rates, s.books)}  # fmt: skip
+        found = {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in (s.records, s.changes, s.findings, s.rates, s.books)
+        }
     engine.dispose()
     return found
 
 
 def _book(path: Path, etd: str = "2027-01-05", buyer: str = "Nordic Home AB", **extra: object) -> Path:
-    orders = [order(**{"ETD Plan": d(etd), "Buyer": buyer, "Incoterm": "FCA", **extra}),
-              order(**{"Order No": "PO-1002", "Buyer": buyer, "Incoterm": "FCA"})]  # fmt: skip
+    orders = [
+        order(**{"ETD Plan": d(etd), "Buyer": buyer, "Incoterm": "FCA", **extra}),
+        order(**{"Order No": "PO-1002", "Buyer": buyer, "Incoterm": "FCA"}),
+    ]
     lines = [line(), line(**{"Order No": "PO-1002"}), line(**{"Line": 2, "Quantity": 10, "Amount": 35.0})]
     return write_book(path, orders, lines, [shipment()])
 
@@ -45,9 +46,16 @@ def test_sync_keeps_each_row_with_its_source_and_resync_writes_nothing(
     assert w is not None and (w.added, w.changed, w.removed) == (6, 0, 0)
     engine = engine_for(store_url)
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(s.records.c.kind, s.records.c.row_key, s.records.c.buyer_key,
-                                      s.records.c.sheet, s.records.c.excel_row, s.records.c.amount_minor)
-                            .order_by(s.records.c.kind, s.records.c.excel_row)).all()  # fmt: skip
+        rows = conn.execute(
+            sa.select(
+                s.records.c.kind,
+                s.records.c.row_key,
+                s.records.c.buyer_key,
+                s.records.c.sheet,
+                s.records.c.excel_row,
+                s.records.c.amount_minor,
+            ).order_by(s.records.c.kind, s.records.c.excel_row)
+        ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [
         ("lines", "po-1001|1", "nordic home ab", "Lines", 2, 420000),
@@ -73,9 +81,15 @@ def test_sync_keeps_each_row_with_its_source_and_resync_writes_nothing(
 def test_history_of_a_changed_field_and_a_removed_line(tmp_path: Path, store_url: str) -> None:
     book = _book(tmp_path / "a.xlsx")
     sync([book], store_url)
-    write_book(book, [order(**{"ETD Plan": d("2027-01-19"), "Incoterm": "FCA"}),
-                      order(**{"Order No": "PO-1002", "Incoterm": "FCA"})],
-               [line(), line(**{"Order No": "PO-1002"})], [shipment()])  # fmt: skip
+    write_book(
+        book,
+        [
+            order(**{"ETD Plan": d("2027-01-19"), "Incoterm": "FCA"}),
+            order(**{"Order No": "PO-1002", "Incoterm": "FCA"}),
+        ],
+        [line(), line(**{"Order No": "PO-1002"})],
+        [shipment()],
+    )
     report = sync([book], store_url)
     (b,) = report.books
     assert b.written is not None and (b.written.changed, b.written.removed, b.written.fields_changed) == (
