@@ -31,6 +31,10 @@ from sheetsync.store.migrate import upgrade
 from sheetsync.store.url import StoreUrl, engine_for, resolve
 
 
+# A child holds the book, its findings and its rows as JSON text: a 100,000-order book needs ~3 GiB.
+SYNC_MEM_LIMIT = 6 << 30
+
+
 @dataclass
 class BookSync:
     """One file's outcome: synced, unchanged, skipped (with why) or error."""
@@ -95,7 +99,7 @@ def sync(
             done(_load(loader, states[report.path], report, take(Path(spool), report.path)))
 
         check = functools.partial(read_for_store, spool)
-        check_paths(to_read, today, jobs=jobs, on_done=load, check=check)
+        check_paths(to_read, today, jobs=jobs, on_done=load, check=check, mem_limit=SYNC_MEM_LIMIT)
     books = [outcomes[p] for p in files]
     touched = _book_ids(engine, [b.path for b in books if b.status == "synced"])
     with engine.begin() as conn:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sheetsync.contract import ORDERS
 from sheetsync.findings import Finding, finding
 from sheetsync.store import schema as s
+from sheetsync.store.extract import ORDER_AMOUNT
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def _finding(
     other: str,
 ) -> Finding:
     header = ORDERS.by_key[key].header if key in ORDERS.by_key else key
+    header = "Order Amount (lines)" if key == ORDER_AMOUNT else header
     here, there = mine.get(key) or "(blank)", theirs.get(key) or "(blank)"
     return finding(
         "sync-conflict",
