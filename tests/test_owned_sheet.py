@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetsync.book import column_letter
+from sheetsync.a1 import column_letter
 from sheetsync.edits import OwnedColumn, ReplaceSheet
 from sheetsync.io.ooxml import owned_sheet
 from sheetsync.io.ooxml.xml_text import escape_attr

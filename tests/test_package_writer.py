@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import rich_book
 from helpers import TODAY
+from sheetsync.a1 import column_letter
 from sheetsync.actions.check import check_path
 from sheetsync.actions.mark import clear, mark
-from sheetsync.book import column_letter
 from sheetsync.findings import FileError
 from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml.apply_edits import write_edits

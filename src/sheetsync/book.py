@@ -22,18 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sheetsync.a1 import column_letter
 from sheetsync.contract import Sheet
 from sheetsync.findings import Finding
-
-
-def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True, slots=True)

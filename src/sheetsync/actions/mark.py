@@ -15,7 +15,7 @@ from pathlib import Path
 from sheetsync.contract import ISSUES_SHEET
 from sheetsync.edits import ClearMarks, Edit, Highlight, OwnedColumn, ReplaceSheet
 from sheetsync.excel_limits import MAX_HYPERLINKS, MAX_ROWS, rows_listed
-from sheetsync.findings import Finding, Severity
+from sheetsync.findings import Finding, Severity, sort_keys
 from sheetsync.io.ooxml.apply_edits import write_edits
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.ooxml.safe_write import snapshot
@@ -66,9 +66,10 @@ class _Tabs:
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings by severity, then sheet, row, cell and code (`Finding.sort_key`, built inline)."""
-    rank = {severity: severity.rank for severity in Severity}
-    return sorted(findings, key=lambda f: (rank[f.severity], f.sheet, f.row or 0, f.cell or "", f.code))
+    """Findings by severity, then sheet, row, cell and code (`Finding.sort_key`)."""
+    found = list(findings)
+    keys = sort_keys(found)
+    return [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
 
 
 def marks(findings: Iterable[Finding], names: Sequence[str]) -> tuple[ReplaceSheet, list[Highlight]]:

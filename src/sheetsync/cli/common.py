@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 
 TodayOption = Annotated[
     str | None,
@@ -34,3 +36,10 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     xlsx = "xlsx"
+
+
+def fail(message: str, code: str | None = None) -> NoReturn:
+    """Say what went wrong on stderr (with the error code, when there is one) and exit 2."""
+    suffix = f" [dim]({code})[/]" if code else ""
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}{suffix}")
+    raise typer.Exit(2)

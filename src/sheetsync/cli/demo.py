@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
-from sheetsync.cli.common import parse_today
+from sheetsync.cli.common import fail, parse_today
 from sheetsync.demo import demo_rows, write_demo
 
 
@@ -44,14 +44,14 @@ def demo(
       sheetsync demo big.xlsx --orders 2000 --seed 1 --today 2026-11-25 --force
     """
     around = parse_today(today) or dt.date.today()
-    if book.exists() and not force:
-        Console(stderr=True).print(
-            f"[bold red]error:[/] {escape(str(book))} exists; add --force to replace it."
-        )
-        raise typer.Exit(2)
+    if book.exists() and not force:  # before building the rows, which takes a while on big books
+        fail(f"{book} exists; add --force to replace it.")
     data = demo_rows(orders, seed, around)
     book.parent.mkdir(parents=True, exist_ok=True)
-    write_demo(book, data, force=force)
+    try:
+        write_demo(book, data, force=force)
+    except FileExistsError:
+        fail(f"{book} exists; add --force to replace it.")
     out = Console(highlight=False)
     out.print(
         f"Wrote {escape(str(book))}: {len(data.orders)} orders, {len(data.lines)} lines, "

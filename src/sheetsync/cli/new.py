@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
+from sheetsync.cli.common import fail
 from sheetsync.contract import TABLE_SHEETS
 from sheetsync.workbook.template import LISTS_SHEET, SETTINGS_SHEET, build_template
 
@@ -32,12 +33,11 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Replace BOOK if it exists.")] = False,
 ) -> None:
     """Write the blank workbook; refuse to replace an existing file without --force."""
-    if book.exists() and not force:
-        message = f"[bold red]error:[/] {escape(str(book))} exists; add --force to replace it."
-        Console(stderr=True).print(message)
-        raise typer.Exit(2)
     book.parent.mkdir(parents=True, exist_ok=True)
-    build_template(book, force=force)
+    try:
+        build_template(book, force=force)
+    except FileExistsError:
+        fail(f"{book} exists; add --force to replace it.")
     tables = ", ".join(s.name for s in TABLE_SHEETS)
     Console(highlight=False).print(
         f"Wrote {escape(str(book))}: tables {tables}; sheets {LISTS_SHEET} and {SETTINGS_SHEET}."

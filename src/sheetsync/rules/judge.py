@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sheetsync.book import Book
-from sheetsync.findings import Finding, Severity
+from sheetsync.findings import Finding, sort_keys
 from sheetsync.rules.engine import Context, run_rules
 from sheetsync.rules.normalise import normalise_book
 
@@ -55,8 +55,7 @@ def sort_findings(found: list[Finding]) -> list[Finding]:
     The keys are built once, inline; equal findings have equal keys, so a repeat can only sit
     in a run of equal keys (a few findings at most) and is looked for only there.
     """
-    rank = {severity: severity.rank for severity in Severity}
-    keys = [(rank[f.severity], f.sheet, f.row or 0, f.cell or "", f.code) for f in found]
+    keys = sort_keys(found)
     unique: list[Finding] = []
     run_start, last_key = 0, None
     for i in sorted(range(len(found)), key=keys.__getitem__):

@@ -18,13 +18,13 @@ from xml.sax.saxutils import escape
 from xlsxwriter.utility import xl_col_to_name
 
 from sheetsync.contract import Sheet
+from sheetsync.excel_dates import excel_serial
 
 _REF = re.compile(r"\[@(?:\[([^\]]+)\]|([^\[\]]+))\]")
 # The one formula shape the contract uses: a product of this row's cells, blank when it errors.
 _PRODUCT = re.compile(r'^=IFERROR\((\[@[^,]+?)\s*,\s*""\)$')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
-_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
 _CHUNK = 2000  # rows per string handed to the zip writer
 
 
@@ -54,18 +54,6 @@ def cached_product(values: Sequence[object]) -> float | str:
         else:
             return ""
     return result
-
-
-def excel_serial(value: dt.date) -> int | float:
-    """A date or datetime as an Excel 1900-system serial number (whole days for a date)."""
-    if value.year < 1900:
-        raise ValueError(f"Excel cannot store a date before 1900: {value!r}")
-    days = value.toordinal() - _EPOCH_ORDINAL
-    days = days - 1 if days < 61 else days  # Excel's phantom 1900-02-29
-    if not isinstance(value, dt.datetime):
-        return days
-    seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
-    return days + seconds / 86400 if seconds else days
 
 
 def text_xml(value: str) -> str:

@@ -11,6 +11,20 @@ import codecs
 import re
 from typing import IO
 
+from sheetsync.a1 import column_letter, column_number
+
+__all__ = [
+    "column_letter",
+    "column_number",
+    "decode_head",
+    "dimension_ref",
+    "odd_encoding",
+    "read_head",
+    "ref_area",
+    "root_start",
+    "scan_extent",
+]
+
 _CHUNK = 4096
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -103,14 +117,6 @@ def dimension_ref(part: IO[bytes], limit: int) -> str | None:
     return found.group(1) if found else None
 
 
-def column_number(letters: str) -> int:
-    """Excel column letters -> 1-based number (A -> 1, XFD -> 16384)."""
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
 def ref_area(ref: str) -> tuple[int, str]:
     """Cells covered by a range like `A1:XFD1048576` and its bottom-right cell; (0, "") if unreadable."""
     corners = [_CELL.match(part.strip()) for part in ref.split(":")]
@@ -144,13 +150,4 @@ def scan_extent(part: IO[bytes], chunk: int = 1 << 20) -> tuple[int, str]:
         return 0, ""
     numbers = [column_number(c.decode()) for c in cols] or [1]
     area = (max(rows) - min(rows) + 1) * (max(numbers) - min(numbers) + 1)
-    return area, f"{column_letter(max(numbers))}{max(rows)}"
-
-
-def column_letter(number: int) -> str:
-    """1-based column number -> Excel letters (1 -> A, 16384 -> XFD)."""
-    letters = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return area, f"{column_letter(max(numbers) - 1)}{max(rows)}"

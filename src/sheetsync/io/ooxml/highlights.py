@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sheetsync.book import column_letter
+from sheetsync.a1 import column_letter
 from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml.xml_text import (
     append_child,

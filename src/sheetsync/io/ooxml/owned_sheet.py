@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sheetsync.book import column_letter
+from sheetsync.a1 import column_letter
 from sheetsync.edits import NUMBER_FORMATS, Formula, ReplaceSheet, Value
 from sheetsync.excel_limits import MAX_CELL_TEXT
 from sheetsync.io.ooxml.xml_text import escape_attr, escape_text, text_of

@@ -15,10 +15,11 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
-from sheetsync.book import column_letter
+from sheetsync.a1 import column_letter
 from sheetsync.contract.model import header_key
 from sheetsync.contract.sheets import DOCUMENTS
 from sheetsync.edits import RegisterDocument
+from sheetsync.excel_dates import excel_serial
 from sheetsync.findings import WRITE_ERRORS, FileError
 from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml import workbook_xml as wx
@@ -36,7 +37,6 @@ _REF = re.compile(
 )
 _SHEET_DATA = re.compile(rb"<(?P<p>[\w.-]+:)?sheetData\b[^>]*?(?P<empty>/)?>")
 _SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
-_EPOCHS = {False: dt.datetime(1899, 12, 30), True: dt.datetime(1904, 1, 1)}
 RegisterValue = str | float | dt.date | None
 
 
@@ -202,9 +202,8 @@ def _value(value: RegisterValue, date1904: bool) -> tuple[bytes, bytes] | None:
     if isinstance(value, str):
         return b' t="inlineStr"', inline_string(value).encode("utf-8")
     if isinstance(value, dt.date):
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        days = (moment.replace(tzinfo=None) - _EPOCHS[date1904]) / dt.timedelta(days=1)
-        return b"", b"<v>%s</v>" % repr(round(days, 10)).encode()
+        days = excel_serial(value, date1904)
+        return b"", b"<v>%s</v>" % repr(round(float(days), 10)).encode()
     return b"", b"<v>%s</v>" % repr(float(value)).encode()
 
 

@@ -20,9 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sheetsync.contract.codelists import DATE_PLACEHOLDERS, NOT_APPLICABLE
+from sheetsync.excel_dates import epoch
 
-EPOCH_1900 = dt.datetime(1899, 12, 30)
-EPOCH_1904 = dt.datetime(1904, 1, 1)
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _NUMBER_TYPES = (int, float)
 _DATE_TYPES = (dt.date, dt.datetime)
@@ -246,7 +245,7 @@ def coerce_date(
     types = set(map(type, raw))
     if types <= {dt.date, dt.datetime, type(None), str} and not any(isinstance(v, str) and v for v in raw):
         return Coerced(to_day_array([None if v == "" else v for v in raw]))
-    epoch = EPOCH_1904 if date1904 else EPOCH_1900
+    start = epoch(date1904)
     out: list[dt.datetime | None] = [None] * len(raw)
     problems: list[tuple[int, str]] = []
     for i, v in enumerate(raw):
@@ -256,7 +255,7 @@ def coerce_date(
             out[i] = dt.datetime(v.year, v.month, v.day)
         elif isinstance(v, _NUMBER_TYPES) and not isinstance(v, bool):
             if 1 <= v < 2958466:  # Excel's serial range (up to 9999-12-31)
-                out[i] = epoch + dt.timedelta(days=int(v))
+                out[i] = start + dt.timedelta(days=int(v))
             else:
                 problems.append((i, TYPE))
         elif isinstance(v, str):

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from sheetsync.book import SheetData
 from sheetsync.contract import Kind, Sheet
+from sheetsync.excel_dates import epoch
 from sheetsync.findings import FileError, Finding
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.read import coerce
@@ -69,9 +70,9 @@ def _serials(values: Any, date1904: bool) -> coerce.Coerced:
     """Excel serial numbers in a date column -> days (out of range: a type problem)."""
     valid = ~np.isnan(values)
     ok = valid & (values >= 1) & (values < _SERIAL_MAX)
-    epoch = np.datetime64(coerce.EPOCH_1904 if date1904 else coerce.EPOCH_1900, "D")
+    day_zero = np.datetime64(epoch(date1904), "D")
     days = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
-    days[ok] = epoch + np.floor(values[ok]).astype(np.int64)
+    days[ok] = day_zero + np.floor(values[ok]).astype(np.int64)
     problems = [(int(i), coerce.TYPE) for i in np.flatnonzero(valid & ~ok)]
     return coerce.Coerced(days.astype("datetime64[us]"), problems)
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from sheetsync.book import Book, SheetData, column_letter
+from sheetsync.a1 import column_letter
+from sheetsync.book import Book, SheetData
 from sheetsync.contract import LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.io.ooxml import workbook_xml as wx

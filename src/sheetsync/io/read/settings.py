@@ -8,7 +8,8 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from sheetsync.book import Rate, Settings, column_letter
+from sheetsync.a1 import column_letter
+from sheetsync.book import Rate, Settings
 from sheetsync.contract import SETTINGS, SETTINGS_SHEET, header_key
 from sheetsync.findings import Finding, finding
 from sheetsync.io.read import coerce

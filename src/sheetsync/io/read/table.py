@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sheetsync.book import ColumnRef, SheetData, column_letter
+from sheetsync.a1 import column_letter
+from sheetsync.book import ColumnRef, SheetData
 from sheetsync.contract import Column, Kind, Sheet, When, header_key
 from sheetsync.contract.codelists import NOT_APPLICABLE_MILESTONES
 from sheetsync.contract.sheets import milestone_key
