@@ -30,7 +30,6 @@ from sheetsync.store.load import FileState, Loader, Written, now
 from sheetsync.store.migrate import upgrade
 from sheetsync.store.url import StoreUrl, engine_for, resolve
 
-
 # A child holds the book, its findings and its rows as JSON text: a 100,000-order book needs ~3 GiB.
 SYNC_MEM_LIMIT = 6 << 30
 
