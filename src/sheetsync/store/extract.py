@@ -1,17 +1,20 @@
 """A book read and judged -> the rows the store keeps: canonical text values, keys, digests, money.
 
-Runs in the isolated child that read the book (see `sheetsync.actions.sync`), so it must be cheap
-and vectorised: values become text column by column, each row one JSON object (pandas' C writer),
-digested with BLAKE2b. An order is identified by (normalised Buyer, Order No); lines, shipments
-and documents take the buyer of their order in the same book.
+Runs in the isolated child that read the book (see `sheetsync.actions.sync`), so it is built
+column by column: each value becomes canonical text once (dates ISO, numbers in their shortest
+form), each row one JSON object (contract key -> text), digested with BLAKE2b. An order is
+identified by (normalised Buyer, Order No); lines, shipments and documents take the buyer of
+their order in the same book. Money is integer minor units, rounded half-up from the cell's
+shortest decimal text, never through a float sum.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from json.encoder import encode_basestring
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +30,7 @@ ORDER_AMOUNT = "order_amount"  # an order's total over its lines, kept with its 
 KINDS = ("orders", "lines", "shipments", "documents")
 SHEET_OF_KIND = {"orders": "Orders", "lines": "Lines", "shipments": "Shipments", "documents": "Documents"}
 THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
-COLUMNS = [
+COLUMNS = (
     "row_key",
     "buyer_key",
     "order_key",
@@ -37,7 +40,8 @@ COLUMNS = [
     "currency",
     "amount_minor",
     "data",
-]
+)
+Row = tuple[str, str, str, str, int, str, str | None, int | None, str]  # in COLUMNS order
 
 
 def minor_exponent(currency: str | None) -> int:
@@ -59,128 +63,132 @@ def from_minor(minor: int, currency: str | None) -> Decimal:
 
 @dataclass
 class Extract:
-    """What the store keeps of one book (frames with `COLUMNS`, by kind) and what sync found."""
+    """What the store keeps of one book (rows in `COLUMNS` order, by kind) and what sync found."""
 
-    rows: dict[str, pd.DataFrame]
+    rows: dict[str, list[Row]]
     rates: list[Rate]
     base_currency: str
     findings: list[Finding] = field(default_factory=list)
 
 
-def _text_values(sd: SheetData) -> pd.DataFrame:
-    """Every contract column as canonical text (null when blank): dates ISO, numbers shortest."""
-    out: dict[str, pd.Series] = {}
+def _json_texts(sd: SheetData) -> list[list[str]]:
+    """Per contract column, each row's `"key":value` JSON member (value null when blank)."""
+    members: list[list[str]] = []
     frame = sd.frame
     for column in sd.contract.columns:
         values = frame[column.key]
         blank = values.isna().to_numpy()
+        text: Any
         if column.kind is Kind.DATE:
-            text = values.to_numpy(dtype="datetime64[D]").astype(str).astype(object)
+            text = values.to_numpy(dtype="datetime64[D]").astype(str)
         elif column.kind is Kind.TIMESTAMP:
-            text = values.to_numpy(dtype="datetime64[s]").astype(str).astype(object)
+            text = values.to_numpy(dtype="datetime64[s]").astype(str)
         elif column.kind in (Kind.DECIMAL, Kind.INT):
-            as_text = values.astype(float).astype(str)
-            text = as_text.str.removesuffix(".0").to_numpy(dtype=object)
+            text = _number_texts(values)
         else:
             text = values.to_numpy(dtype=object)
-        text[blank] = None
-        out[column.key] = pd.Series(text, index=frame.index, dtype=object)
-    return pd.DataFrame(out, index=frame.index)
+        head = encode_basestring(column.key) + ":"
+        members.append(
+            [
+                head + "null" if b else head + encode_basestring(str(t))
+                for t, b in zip(text, blank, strict=True)
+            ]
+        )
+    return members
 
 
-def _json_and_digest(values: pd.DataFrame) -> tuple[list[str], list[str]]:
-    if values.empty:
-        return [], []
-    lines = values.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n").split("\n")
-    return lines, [hashlib.blake2b(line.encode(), digest_size=12).hexdigest() for line in lines]
+def _number_texts(values: pd.Series) -> list[str]:
+    """Numbers as their shortest decimal text: 4200.0 -> "4200", 3.5 -> "3.5" (blank -> "nan")."""
+    return [t[:-2] if t.endswith(".0") else t for t in values.to_numpy(dtype=float).astype(str).tolist()]
 
 
-def _unique_keys(keys: pd.Series) -> pd.Series:
+def _rows(sd: SheetData, row_key: list[str], order_key: list[str], buyer: list[str],
+          money: tuple[list[str | None], list[int | None]] | None = None,
+          extra: list[str] | None = None) -> list[Row]:  # fmt: skip
+    """The store's rows of one sheet: keys, source location, digest, money, JSON values."""
+    members = _json_texts(sd)
+    if extra is not None:
+        members.append(extra)
+    data = ["{" + ",".join(parts) + "}" for parts in zip(*members, strict=True)] if members else []
+    digests = [hashlib.blake2b(d.encode(), digest_size=12).hexdigest() for d in data]
+    rows = sd.frame.index.to_numpy(dtype=np.int64).tolist()
+    currency, amount = money if money is not None else ([None] * len(rows), [None] * len(rows))
+    return list(zip(_unique(row_key, rows), buyer, order_key, [sd.name] * len(rows), rows, digests,
+                    currency, amount, data, strict=True))  # fmt: skip
+
+
+def _unique(keys: list[str], rows: list[int]) -> list[str]:
     """Row keys, a repeat or a blank one made unique by its Excel row (`key@row`)."""
-    rows = keys.index.astype(str)
-    bad = keys.isna() | keys.duplicated()
-    return keys.fillna("").where(~bad, keys.fillna("") + "@" + rows)
+    seen: set[str] = set()
+    out = []
+    for key, row in zip(keys, rows, strict=True):
+        out.append(key if key and key not in seen else f"{key}@{row}")
+        seen.add(key)
+    return out
 
 
-def _frame(
-    kind: str, sd: SheetData, row_key: pd.Series, order_key: pd.Series, buyer: pd.Series
-) -> pd.DataFrame:
-    data, digest = _json_and_digest(_text_values(sd))
-    return pd.DataFrame(
-        {
-            "row_key": _unique_keys(row_key).to_numpy(dtype=object),
-            "buyer_key": buyer.fillna("").to_numpy(dtype=object),
-            "order_key": order_key.fillna("").to_numpy(dtype=object),
-            "sheet": sd.name,
-            "excel_row": sd.frame.index.to_numpy(dtype=np.int64),
-            "digest": digest,
-            "currency": None,
-            "amount_minor": None,
-            "data": data,
-        },
-        columns=COLUMNS,
-    ).astype({"currency": object, "amount_minor": object})
+def _texts(series: pd.Series) -> list[str]:
+    return ["" if v is None or v != v else str(v) for v in series.to_numpy(dtype=object)]
 
 
 def extract(book: Book) -> Extract:
     """The store's rows of a book already judged (its codes normalised by `check_book`)."""
     orders = book.sheets["Orders"]
-    okeys = order_keys(orders.frame["order_no"])
-    buyers = orders.frame["buyer"].map(lambda b: normalise_party(b) if isinstance(b, str) else "")
-    first = ~okeys.duplicated() & okeys.notna()
-    buyer_of = dict(zip(okeys[first], buyers[first], strict=True))
-    currency_of = dict(zip(okeys[first], orders.frame["currency"][first], strict=True))
-    rows = {"orders": _frame("orders", orders, okeys, okeys, buyers)}
-    rows["orders"]["currency"] = orders.frame["currency"].to_numpy(dtype=object)
+    okeys = _texts(order_keys(orders.frame["order_no"]))
+    buyers = [normalise_party(b) if b else "" for b in _texts(orders.frame["buyer"])]
+    currencies = [c or None for c in _texts(orders.frame["currency"])]
+    buyer_of: dict[str, str] = {}
+    currency_of: dict[str, str | None] = {}
+    for key, buyer, currency in zip(okeys, buyers, currencies, strict=True):
+        if key and key not in buyer_of:
+            buyer_of[key], currency_of[key] = buyer, currency
+    rows: dict[str, list[Row]] = {}
+    totals: dict[str, int] = {}
     for kind in ("lines", "shipments", "documents"):
         sd = book.get(SHEET_OF_KIND[kind])
         if sd is None:
             continue
-        keys = order_keys(sd.frame["order_no"])
-        own = {"lines": None, "shipments": "shipment_no", "documents": "doc_no"}[kind]
-        if own is None:
-            line = sd.frame["line"].astype(float).astype(str).str.removesuffix(".0")
-            row_key = keys.fillna("") + "|" + line.where(sd.frame["line"].notna(), "")
-        else:
-            row_key = order_keys(sd.frame[own])
-        rows[kind] = _frame(kind, sd, row_key, keys, keys.map(buyer_of))
+        keys = _texts(order_keys(sd.frame["order_no"]))
+        own = {"lines": "line", "shipments": "shipment_no", "documents": "doc_no"}[kind]
         if kind == "lines":
-            _line_money(rows[kind], sd, keys.map(currency_of))
-    _order_money(rows)
-    found = _missing_rates(book, orders)
-    return Extract(rows, list(book.rates), book.settings.base_currency.strip().upper(), found)
-
-
-def _line_money(frame: pd.DataFrame, sd: SheetData, currency: pd.Series) -> None:
-    """Each line's amount (Amount, else Quantity x Unit Price) in its order's minor units."""
-    amount = sd.frame["amount"].fillna(sd.frame["quantity"] * sd.frame["unit_price"])
-    cur = currency.to_numpy(dtype=object)
-    frame["currency"] = [c if isinstance(c, str) else None for c in cur]
-    frame["amount_minor"] = [
-        None if a != a or not isinstance(c, str) else to_minor(a, c)
-        for a, c in zip(amount.to_numpy(dtype=float), cur, strict=True)
+            lines = [n if n != "nan" else "" for n in _number_texts(sd.frame["line"])]
+            row_key = [f"{k}|{n}" for k, n in zip(keys, lines, strict=True)]
+            money = _line_money(sd, [currency_of.get(k) for k in keys])
+            for key, minor in zip(keys, money[1], strict=True):
+                if key and minor is not None:
+                    totals[key] = totals.get(key, 0) + minor
+        else:
+            row_key, money = _texts(order_keys(sd.frame[own])), None
+        rows[kind] = _rows(sd, row_key, keys, [buyer_of.get(k, "") for k in keys], money)
+    amounts = [totals.get(k) if k else None for k in okeys]
+    amount_text = [
+        '"order_amount":' + ("null" if a is None else f'"{from_minor(a, c)}"')
+        for a, c in zip(amounts, currencies, strict=True)
     ]
+    rows["orders"] = _rows(orders, okeys, okeys, buyers, (currencies, amounts), amount_text)
+    found = _missing_rates(book, orders)
+    return Extract({k: rows[k] for k in KINDS if k in rows}, list(book.rates),
+                   book.settings.base_currency.strip().upper(), found)  # fmt: skip
 
 
-def _order_money(rows: dict[str, pd.DataFrame]) -> None:
-    """An order's amount = the sum of its lines' (None without lines)."""
-    lines = rows.get("lines")
-    if lines is None or lines.empty:
-        return
-    known = lines[lines["amount_minor"].notna()]
-    totals = known.groupby("order_key")["amount_minor"].sum()
-    orders = rows["orders"]
-    total = orders["order_key"].map(totals)
-    orders["amount_minor"] = [None if t != t else int(t) for t in total.to_numpy(dtype=object)]
-    data, digest = [], []
-    for text, minor, currency in zip(orders["data"], orders["amount_minor"], orders["currency"], strict=True):
-        amount = (
-            None if minor is None else str(from_minor(minor, currency if isinstance(currency, str) else None))
-        )
-        line = text[:-1] + "," + json.dumps(ORDER_AMOUNT) + ":" + json.dumps(amount) + "}"
-        data.append(line)
-        digest.append(hashlib.blake2b(line.encode(), digest_size=12).hexdigest())
-    orders["data"], orders["digest"] = data, digest
+def _line_money(sd: SheetData, currency: list[str | None]) -> tuple[list[str | None], list[int | None]]:
+    """Each line's amount (Amount, else Quantity x Unit Price) in its order's minor units.
+
+    Scaled and rounded in bulk; a value within a hair of a half (where a float could round the
+    wrong way) is rounded again through its decimal text.
+    """
+    amount = sd.frame["amount"].fillna(sd.frame["quantity"] * sd.frame["unit_price"]).to_numpy(dtype=float)
+    exponent = np.array([minor_exponent(c) for c in currency], dtype=float)
+    scaled = amount * 10.0**exponent
+    rounded = np.floor(scaled + 0.5)
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    minor: list[int | None] = []
+    for a, r, half, c in zip(amount, rounded, near_half, currency, strict=True):
+        if c is None or a != a:
+            minor.append(None)
+        else:
+            minor.append(to_minor(a, c) if half else int(r))
+    return currency, minor
 
 
 def _missing_rates(book: Book, orders: SheetData) -> list[Finding]:
@@ -192,29 +200,12 @@ def _missing_rates(book: Book, orders: SheetData) -> list[Finding]:
     currency = orders.frame["currency"]
     missing = currency.notna() & ~currency.isin(known)
     return [
-        finding(
-            "fx-rate-missing",
-            orders.name,
-            int(row),
-            orders.header("currency"),
-            orders.cell(int(row), "currency"),
-            order,
-            value,
-            base=base,
-        )
-        for row, value, order in zip(
-            currency.index[missing], currency[missing], orders.frame["order_no"][missing], strict=True
-        )
-    ]
+        finding("fx-rate-missing", orders.name, int(row), orders.header("currency"),
+                orders.cell(int(row), "currency"), order, value, base=base)
+        for row, value, order in zip(currency.index[missing], currency[missing],
+                                     orders.frame["order_no"][missing], strict=True)
+    ]  # fmt: skip
 
 
-__all__ = [
-    "COLUMNS",
-    "KINDS",
-    "SHEET_OF_KIND",
-    "Extract",
-    "extract",
-    "from_minor",
-    "minor_exponent",
-    "to_minor",
-]
+__all__ = ["COLUMNS", "KINDS", "ORDER_AMOUNT", "SHEET_OF_KIND", "Extract", "Row", "extract", "from_minor",
+           "minor_exponent", "to_minor"]  # fmt: skip

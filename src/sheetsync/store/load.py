@@ -13,19 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from sheetsync.findings import Finding, finding
 from sheetsync.store import schema as s
-from sheetsync.store.extract import COLUMNS, KINDS, Extract
+from sheetsync.store.extract import COLUMNS, KINDS, Extract, Row
 
+CHANGE_COLUMNS = ("run_id", "book_id", "changed_at", "kind", "row_key", "buyer_key", "order_key", "sheet",
+                  "excel_row", "field", "old", "new")  # fmt: skip
+FINDING_COLUMNS = ("book_id", "run_id", "judged_on", "code", "severity", "sheet", "row", "column", "cell",
+                   "order_no", "message", "value")  # fmt: skip
 ROW = "(row)"  # the `field` of a change that adds or removes a whole row
 CHUNK = 5000
 
@@ -76,20 +79,44 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def bulk_insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows: COPY on PostgreSQL, executemany elsewhere."""
+def _sqlite_value(value: Any) -> Any:
+    """Dates and times as SQLAlchemy's SQLite types store them (text), UTC for aware datetimes."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def bulk_insert(
+    conn: sa.Connection, table: sa.Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert many rows (tuples in `names` order) on the connection's transaction, past the ORM-free
+    Core layer too: COPY on PostgreSQL, the driver's executemany on SQLite."""
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
-        for part in chunks(rows):
-            conn.execute(table.insert(), list(part))
-        return
-    names = list(rows[0])
-    quoted = ", ".join(f'"{n}"' for n in names)
     raw: Any = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[n] for n in names])
+    quoted = ", ".join(f'"{n}"' for n in names)
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    timed = [i for i, v in enumerate(rows[0]) if isinstance(v, dt.date)]
+    if timed:
+        rows = [tuple(_sqlite_value(v) if i in timed else v for i, v in enumerate(row)) for row in rows]
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(
+            f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(names))})", rows
+        )
+    finally:
+        cursor.close()
 
 
 class Loader:
@@ -135,8 +162,7 @@ class Loader:
                 return written
             book_id = book.id if book is not None else self._new_book(conn, state)
             for kind in KINDS:
-                frame = extract.rows.get(kind, pd.DataFrame(columns=COLUMNS))
-                self._sync_kind(conn, book_id, kind, frame, written)
+                self._sync_kind(conn, book_id, kind, extract.rows.get(kind, []), written)
             self._sync_rates(conn, book_id, extract)
             found = checked + extract.findings + written.found
             self._sync_findings(conn, book_id, judged_on, found, written)
@@ -183,79 +209,65 @@ class Loader:
         assert key is not None
         return int(key[0])
 
-    def _sync_kind(self, conn: sa.Connection, book_id: int, kind: str, new: pd.DataFrame, w: Written) -> None:
+    def _sync_kind(self, conn: sa.Connection, book_id: int, kind: str, new: list[Row], w: Written) -> None:
         r = s.records.c
         query = sa.select(r.id, r.row_key, r.digest, r.sheet, r.excel_row).where(
             r.book_id == book_id, r.kind == kind
         )
-        old = pd.DataFrame(
-            conn.execute(query).all(), columns=["id_old", "row_key", "digest", "sheet", "excel_row"]
-        )
-        both = new.merge(old, on="row_key", how="outer", suffixes=("", "_old"), indicator=True)
-        added = both[both["_merge"] == "left_only"]
-        gone = both[both["_merge"] == "right_only"]
-        kept = both[both["_merge"] == "both"]
-        changed = kept[kept["digest"] != kept["digest_old"]]
-        same = kept[kept["digest"] == kept["digest_old"]]
-        moved = same[(same["excel_row"] != same["excel_row_old"]) | (same["sheet"] != same["sheet_old"])]
-        stamp = {"run_id": self.run_id, "book_id": book_id, "changed_at": now(), "kind": kind}
-        history: list[dict[str, Any]] = []
-        if len(added):
-            rows = [
-                {"book_id": book_id, "kind": kind, **_record(t)} for t in added[COLUMNS].to_dict("records")
-            ]
-            bulk_insert(conn, s.records, rows)
-            history += [{**stamp, **_where(t), "field": ROW, "old": None, "new": "added"} for t in rows]
-        if len(changed):
-            olds = self._data_of(conn, changed["id_old"].astype(int).tolist())
-            updates = []
-            for t in changed.to_dict("records"):
-                before, after = json.loads(olds[int(t["id_old"])]), json.loads(t["data"])
-                where = _where(t)
-                history += [
-                    {**stamp, **where, "field": k, "old": before.get(k), "new": after.get(k)}
-                    for k in after.keys() | before.keys()
-                    if before.get(k) != after.get(k)
-                ]
-                updates.append({"rid": int(t["id_old"]), **_record(t)})
-            self._update(conn, updates)
-        if len(moved):
-            updates = [
-                {"rid": int(t["id_old"]), "sheet": t["sheet"], "excel_row": int(t["excel_row"])}
-                for t in moved.to_dict("records")
-            ]
+        old = {row.row_key: row for row in conn.execute(query)}
+        added: list[Row] = []
+        changed: list[tuple[int, Row]] = []
+        moved: list[dict[str, Any]] = []
+        for row in new:
+            before = old.pop(row[0], None)
+            if before is None:
+                added.append(row)
+            elif before.digest != row[5]:
+                changed.append((before.id, row))
+            elif before.excel_row != row[4] or before.sheet != row[3]:
+                moved.append({"rid": before.id, "sheet": row[3], "excel_row": row[4]})
+        gone = [row.id for row in old.values()]
+        stamp = (self.run_id, book_id, now(), kind)
+        history: list[tuple[Any, ...]] = [(*stamp, *row[:5], ROW, None, "added") for row in added]
+        bulk_insert(conn, s.records, ("book_id", "kind", *COLUMNS), [(book_id, kind, *row) for row in added])
+        if changed:
+            olds = self._rows_of(conn, [rid for rid, _ in changed])
+            for rid, row in changed:
+                before, after = json.loads(olds[rid]["data"]), json.loads(row[8])
+                fields = sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k))
+                history += [(*stamp, *row[:5], k, before.get(k), after.get(k)) for k in fields]
+            self._update(conn, changed)
+        if moved:
             conn.execute(
                 s.records.update()
                 .where(r.id == sa.bindparam("rid"))
                 .values(sheet=sa.bindparam("sheet"), excel_row=sa.bindparam("excel_row")),
-                updates,
+                moved,
             )
-        if len(gone):
-            ids = gone["id_old"].astype(int).tolist()
-            gone_rows = self._rows_of(conn, ids)
-            for rid in ids:
+        if gone:
+            gone_rows = self._rows_of(conn, gone)
+            for rid in gone:
                 g = gone_rows[rid]
-                history.append({**stamp, **_where(g), "field": ROW, "old": g["data"], "new": "removed"})
+                where = (g["row_key"], g["buyer_key"], g["order_key"], g["sheet"], g["excel_row"])
+                history.append((*stamp, *where, ROW, g["data"], "removed"))
                 w.found.append(_disappeared(kind, g))
-            for part in chunks(ids):
+            for part in chunks(gone):
                 conn.execute(s.records.delete().where(r.id.in_(part)))
-        bulk_insert(conn, s.changes, history)
+        bulk_insert(conn, s.changes, CHANGE_COLUMNS, history)
         w.added += len(added)
         w.changed += len(changed)
         w.moved += len(moved)
         w.removed += len(gone)
-        w.fields_changed += sum(1 for h in history if h["field"] != ROW)
+        w.fields_changed += sum(1 for h in history if h[9] != ROW)
 
-    def _update(self, conn: sa.Connection, updates: list[dict[str, Any]]) -> None:
-        r = s.records.c
-        names = [c for c in COLUMNS if c != "row_key"]
-        statement = s.records.update().where(r.id == sa.bindparam("rid"))
+    def _update(self, conn: sa.Connection, changed: list[tuple[int, Row]]) -> None:
+        names = COLUMNS[1:]
+        statement = s.records.update().where(s.records.c.id == sa.bindparam("rid"))
         statement = statement.values({n: sa.bindparam(n) for n in names})
-        for part in chunks(updates):
-            conn.execute(statement, [{k: v for k, v in u.items() if k != "row_key"} for u in part])
-
-    def _data_of(self, conn: sa.Connection, ids: list[int]) -> dict[int, str]:
-        return {rid: row["data"] for rid, row in self._rows_of(conn, ids).items()}
+        for part in chunks(changed):
+            conn.execute(
+                statement, [{"rid": rid, **dict(zip(names, row[1:], strict=True))} for rid, row in part]
+            )
 
     def _rows_of(self, conn: sa.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
         found: dict[int, dict[str, Any]] = {}
@@ -265,68 +277,34 @@ class Loader:
         return found
 
     def _sync_rates(self, conn: sa.Connection, book_id: int, extract: Extract) -> None:
-        rows = [
-            {"book_id": book_id, "excel_row": r.row, "currency": r.currency, "rate": r.rate, "as_of": r.as_of}
-            for r in extract.rates
-        ]
-        digest = _digest(json.dumps([sorted((k, str(v)) for k, v in r.items()) for r in rows]))
+        rows = [(book_id, r.row, r.currency, r.rate, r.as_of) for r in extract.rates]
+        digest = _digest(json.dumps([row[1:] for row in rows], default=str))
         current = conn.execute(sa.select(s.books.c.rates_digest).where(s.books.c.id == book_id)).scalar()
         if current == digest:
             return
         conn.execute(s.rates.delete().where(s.rates.c.book_id == book_id))
-        bulk_insert(conn, s.rates, rows)
+        bulk_insert(conn, s.rates, ("book_id", "excel_row", "currency", "rate", "as_of"), rows)
         conn.execute(s.books.update().where(s.books.c.id == book_id).values(rates_digest=digest))
 
     def _sync_findings(
         self, conn: sa.Connection, book_id: int, judged_on: dt.date, found: list[Finding], w: Written
     ) -> None:
         """Replace the book's stored findings when they (or the day they were judged on) changed."""
-        rows = [
-            {
-                "book_id": book_id,
-                "run_id": self.run_id,
-                "judged_on": judged_on,
-                "code": f.code,
-                "severity": f.severity.value,
-                "sheet": f.sheet,
-                "row": f.row,
-                "column": f.column,
-                "cell": f.cell,
-                "order_no": f.order,
-                "message": f.message,
-                "value": f.value,
-            }
-            for f in found
-        ]
-        digest = _digest(
-            judged_on.isoformat() + json.dumps([list(r.values())[3:] for r in rows], default=str)
-        )
+        values = [(f.code, f.severity.value, f.sheet, f.row, f.column, f.cell, f.order, f.message, f.value)
+                  for f in found]  # fmt: skip
+        digest = _digest(judged_on.isoformat() + json.dumps(values))
         current = conn.execute(sa.select(s.books.c.findings_digest).where(s.books.c.id == book_id)).scalar()
         if current == digest:
             return
         conn.execute(s.findings.delete().where(s.findings.c.book_id == book_id))
-        bulk_insert(conn, s.findings, rows)
+        rows = [(book_id, self.run_id, judged_on, *v) for v in values]
+        bulk_insert(conn, s.findings, FINDING_COLUMNS, rows)
         conn.execute(s.books.update().where(s.books.c.id == book_id).values(findings_digest=digest))
         w.findings_written = True
 
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _record(values: Mapping[Any, Any]) -> dict[str, Any]:
-    out = {c: values[c] for c in COLUMNS}
-    out["excel_row"] = int(out["excel_row"])
-    amount = out["amount_minor"]
-    out["amount_minor"] = None if amount is None or amount != amount else int(amount)
-    out["currency"] = out["currency"] if isinstance(out["currency"], str) else None
-    return out
-
-
-def _where(t: Mapping[Any, Any]) -> dict[str, Any]:
-    return {k: t[k] for k in ("row_key", "buyer_key", "order_key", "sheet")} | {
-        "excel_row": int(t["excel_row"])
-    }
 
 
 def _older(state: FileState, book: Any) -> Finding:
