@@ -72,34 +72,30 @@ class Extract:
 
 
 def _json_texts(sd: SheetData) -> list[list[str]]:
-    """Per contract column, each row's `"key":value` JSON member (value null when blank)."""
+    """Per contract column, each row's `"key":"text"` JSON member ("" when blank, left out).
+
+    Each distinct value is formatted once (`pd.factorize`): a column holds far fewer distinct
+    values than rows.
+    """
     members: list[list[str]] = []
-    frame = sd.frame
     for column in sd.contract.columns:
-        values = frame[column.key]
-        blank = values.isna().to_numpy()
-        text: Any
-        if column.kind is Kind.DATE:
-            text = values.to_numpy(dtype="datetime64[D]").astype(str)
-        elif column.kind is Kind.TIMESTAMP:
-            text = values.to_numpy(dtype="datetime64[s]").astype(str)
-        elif column.kind in (Kind.DECIMAL, Kind.INT):
-            text = _number_texts(values)
-        else:
-            text = values.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(sd.frame[column.key])
         head = encode_basestring(column.key) + ":"
-        members.append(
-            [
-                head + "null" if b else head + encode_basestring(str(t))
-                for t, b in zip(text, blank, strict=True)
-            ]
-        )
+        texts = [head + encode_basestring(_canonical(column.kind, u)) for u in uniques] + [""]
+        members.append(np.array(texts, dtype=object)[codes].tolist())
     return members
 
 
-def _number_texts(values: pd.Series) -> list[str]:
-    """Numbers as their shortest decimal text: 4200.0 -> "4200", 3.5 -> "3.5" (blank -> "nan")."""
-    return [t[:-2] if t.endswith(".0") else t for t in values.to_numpy(dtype=float).astype(str).tolist()]
+def _canonical(kind: Kind, value: Any) -> str:
+    """One cell's canonical text: dates ISO, numbers in their shortest decimal form, text as is."""
+    if kind is Kind.DATE:
+        return str(pd.Timestamp(value).date().isoformat())
+    if kind is Kind.TIMESTAMP:
+        return str(pd.Timestamp(value).isoformat())
+    if kind in (Kind.DECIMAL, Kind.INT):
+        text = repr(float(value))
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
 
 
 def _rows(sd: SheetData, row_key: list[str], order_key: list[str], buyer: list[str],
@@ -109,7 +105,9 @@ def _rows(sd: SheetData, row_key: list[str], order_key: list[str], buyer: list[s
     members = _json_texts(sd)
     if extra is not None:
         members.append(extra)
-    data = ["{" + ",".join(parts) + "}" for parts in zip(*members, strict=True)] if members else []
+    data = (
+        ["{" + ",".join(filter(None, parts)) + "}" for parts in zip(*members, strict=True)] if members else []
+    )
     digests = [hashlib.blake2b(d.encode(), digest_size=12).hexdigest() for d in data]
     rows = sd.frame.index.to_numpy(dtype=np.int64).tolist()
     currency, amount = money if money is not None else ([None] * len(rows), [None] * len(rows))
@@ -151,7 +149,7 @@ def extract(book: Book) -> Extract:
         keys = _texts(order_keys(sd.frame["order_no"]))
         own = {"lines": "line", "shipments": "shipment_no", "documents": "doc_no"}[kind]
         if kind == "lines":
-            lines = [n if n != "nan" else "" for n in _number_texts(sd.frame["line"])]
+            lines = ["" if n != n else _canonical(Kind.INT, n) for n in sd.frame["line"].tolist()]
             row_key = [f"{k}|{n}" for k, n in zip(keys, lines, strict=True)]
             money = _line_money(sd, [currency_of.get(k) for k in keys])
             for key, minor in zip(keys, money[1], strict=True):
@@ -162,7 +160,7 @@ def extract(book: Book) -> Extract:
         rows[kind] = _rows(sd, row_key, keys, [buyer_of.get(k, "") for k in keys], money)
     amounts = [totals.get(k) if k else None for k in okeys]
     amount_text = [
-        '"order_amount":' + ("null" if a is None else f'"{from_minor(a, c)}"')
+        "" if a is None else f'"{ORDER_AMOUNT}":"{from_minor(a, c)}"'
         for a, c in zip(amounts, currencies, strict=True)
     ]
     rows["orders"] = _rows(orders, okeys, okeys, buyers, (currencies, amounts), amount_text)

@@ -79,6 +79,12 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+def db_value(conn: sa.Connection, value: Any) -> Any:
+    """A date or time as the driver should get it for a raw insert: SQLite stores them as
+    SQLAlchemy's SQLite types do (text, UTC), PostgreSQL takes the objects."""
+    return value if conn.dialect.name == "postgresql" else _sqlite_value(value)
+
+
 def _sqlite_value(value: Any) -> Any:
     """Dates and times as SQLAlchemy's SQLite types store them (text), UTC for aware datetimes."""
     if isinstance(value, dt.datetime):
@@ -107,9 +113,6 @@ def bulk_insert(
     if conn.dialect.name != "sqlite":
         conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
         return
-    timed = [i for i, v in enumerate(rows[0]) if isinstance(v, dt.date)]
-    if timed:
-        rows = [tuple(_sqlite_value(v) if i in timed else v for i, v in enumerate(row)) for row in rows]
     cursor = raw.cursor()
     try:
         cursor.executemany(
@@ -162,7 +165,7 @@ class Loader:
                 return written
             book_id = book.id if book is not None else self._new_book(conn, state)
             for kind in KINDS:
-                self._sync_kind(conn, book_id, kind, extract.rows.get(kind, []), written)
+                self._sync_kind(conn, book_id, kind, extract.rows.get(kind, []), written, first=book is None)
             self._sync_rates(conn, book_id, extract)
             found = checked + extract.findings + written.found
             self._sync_findings(conn, book_id, judged_on, found, written)
@@ -209,7 +212,13 @@ class Loader:
         assert key is not None
         return int(key[0])
 
-    def _sync_kind(self, conn: sa.Connection, book_id: int, kind: str, new: list[Row], w: Written) -> None:
+    def _sync_kind(self, conn: sa.Connection, book_id: int, kind: str, new: list[Row], w: Written,
+                   first: bool) -> None:  # fmt: skip
+        """Diff one kind of row against the store and write the difference and its history.
+
+        A book's first sync records each order as added, not each of its lines, shipments and
+        documents (they are where the order is); later syncs record every row added or removed.
+        """
         r = s.records.c
         query = sa.select(r.id, r.row_key, r.digest, r.sheet, r.excel_row).where(
             r.book_id == book_id, r.kind == kind
@@ -227,8 +236,9 @@ class Loader:
             elif before.excel_row != row[4] or before.sheet != row[3]:
                 moved.append({"rid": before.id, "sheet": row[3], "excel_row": row[4]})
         gone = [row.id for row in old.values()]
-        stamp = (self.run_id, book_id, now(), kind)
-        history: list[tuple[Any, ...]] = [(*stamp, *row[:5], ROW, None, "added") for row in added]
+        stamp = (self.run_id, book_id, db_value(conn, now()), kind)
+        logged = added if kind == "orders" or not first else []
+        history: list[tuple[Any, ...]] = [(*stamp, *row[:5], ROW, None, "added") for row in logged]
         bulk_insert(conn, s.records, ("book_id", "kind", *COLUMNS), [(book_id, kind, *row) for row in added])
         if changed:
             olds = self._rows_of(conn, [rid for rid, _ in changed])
@@ -277,7 +287,7 @@ class Loader:
         return found
 
     def _sync_rates(self, conn: sa.Connection, book_id: int, extract: Extract) -> None:
-        rows = [(book_id, r.row, r.currency, r.rate, r.as_of) for r in extract.rates]
+        rows = [(book_id, r.row, r.currency, r.rate, db_value(conn, r.as_of)) for r in extract.rates]
         digest = _digest(json.dumps([row[1:] for row in rows], default=str))
         current = conn.execute(sa.select(s.books.c.rates_digest).where(s.books.c.id == book_id)).scalar()
         if current == digest:
@@ -297,7 +307,7 @@ class Loader:
         if current == digest:
             return
         conn.execute(s.findings.delete().where(s.findings.c.book_id == book_id))
-        rows = [(book_id, self.run_id, judged_on, *v) for v in values]
+        rows = [(book_id, self.run_id, db_value(conn, judged_on), *v) for v in values]
         bulk_insert(conn, s.findings, FINDING_COLUMNS, rows)
         conn.execute(s.books.update().where(s.books.c.id == book_id).values(findings_digest=digest))
         w.findings_written = True
