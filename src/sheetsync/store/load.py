@@ -165,7 +165,14 @@ class Loader:
                 return written
             book_id = book.id if book is not None else self._new_book(conn, state)
             for kind in KINDS:
-                self._sync_kind(conn, book_id, kind, extract.rows.get(kind, []), written, first=book is None)
+                self._sync_kind(
+                    conn,
+                    book_id,
+                    kind,
+                    extract.rows.get(kind, []),
+                    written,
+                    first=book is None or not book.digest,
+                )
             self._sync_rates(conn, book_id, extract)
             found = checked + extract.findings + written.found
             self._sync_findings(conn, book_id, judged_on, found, written)
