@@ -200,24 +200,40 @@ def _value(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _team(orders: list[dict[str, Any]], conn: sa.Connection) -> list[dict[str, Any]]:
     """Per coordinator: orders, open orders, errors and overdue milestones on their orders."""
     f = s.findings.c
-    query = sa.select(f.order_no, f.code, f.severity).where(f.order_no.is_not(None))
-    by_order: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in conn.execute(query):
-        by_order[str(row.order_no).strip().lower()].append((row.code, row.severity))
+    errors = sa.func.sum(sa.case((f.severity == "error", 1), else_=0))
+    overdue = sa.func.sum(sa.case((f.code == "milestone-overdue", 1), else_=0))
+    query = (
+        sa.select(f.order_no, errors, overdue)
+        .where(f.order_no.is_not(None), sa.or_(f.severity == "error", f.code == "milestone-overdue"))
+        .group_by(f.order_no)
+    )
+    by_order: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for order_no, e, o in conn.execute(query):
+        key = str(order_no).strip().lower()
+        by_order[key] = (by_order[key][0] + int(e), by_order[key][1] + int(o))
     team: dict[str, dict[str, Any]] = {}
     for o in orders:
         who = o["coordinator"] or "(blank)"
         t = team.setdefault(who, {"coordinator": who, "orders": 0, "open": 0, "errors": 0, "overdue": 0})
         t["orders"] += 1
         t["open"] += o["status"] not in ("Closed", "Cancelled")
-        found = by_order.get(str(o["order"] or "").strip().lower(), [])
-        t["errors"] += sum(sev == "error" for _, sev in found)
-        t["overdue"] += sum(code == "milestone-overdue" for code, _ in found)
+        e, late = by_order.get(str(o["order"] or "").strip().lower(), (0, 0))
+        t["errors"] += e
+        t["overdue"] += late
     return sorted(team.values(), key=lambda t: t["coordinator"])
 
 
+# The columns each sheet of the workbook shows (the JSON has every field); `book` is the file name.
+XLSX_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Orders": ("book", "row", "order", "buyer", "coordinator", "status", "month", "etd_plan", "currency",
+               "amount", "base", "value_base"),
+    "Late": ("severity", "code", "book", "sheet", "row", "column", "order_no", "message"),
+}  # fmt: skip
+NOTES = {"Team": "Counts per coordinator from the stored findings (full KPIs: sheetsync kpi --store)."}
+
+
 def write_xlsx(view: Consolidated, out: Path) -> Path:
-    """One sheet per part of the view, each with filters and frozen headers."""
+    """One sheet per part of the view, each with filters and frozen headers; the book paths on Books."""
     workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True})
     money = workbook.add_format({"num_format": "#,##0.00"})
     head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
@@ -230,24 +246,34 @@ def write_xlsx(view: Consolidated, out: Path) -> Path:
         "Rates used": view.rates,
         "Missing rates": view.missing_rates,
     }
-    notes = {"Team": "Counts per coordinator from the stored findings (full KPIs: sheetsync kpi --store)."}
+    names: dict[str, str] = {}
     for name, rows in parts.items():
         ws = workbook.add_worksheet(name)
-        columns = list(rows[0]) if rows else ["(none)"]
+        columns = list(XLSX_COLUMNS.get(name, rows[0] if rows else ("(none)",)))
         ws.write_row(0, 0, columns, head)
         for i, row in enumerate(rows, start=1):
             for j, column in enumerate(columns):
                 value = row.get(column)
-                if isinstance(value, Decimal):
+                if column == "book" and isinstance(value, str):
+                    if value not in names:
+                        names[value] = Path(value).name
+                    value = names[value]
+                if isinstance(value, str):
+                    ws.write_string(i, j, value)
+                elif isinstance(value, Decimal):
                     ws.write_number(i, j, float(value), money)
+                elif isinstance(value, int | float):
+                    ws.write_number(i, j, value)
                 elif isinstance(value, dt.date):
                     ws.write_string(i, j, value.isoformat())
-                elif value is not None:
-                    ws.write(i, j, value)
         ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
         ws.freeze_panes(1, 0)
-        if name in notes:
-            ws.write_string(len(rows) + 2, 0, notes[name])
+        if name in NOTES:
+            ws.write_string(len(rows) + 2, 0, NOTES[name])
+    books = workbook.add_worksheet("Books")
+    books.write_row(0, 0, ["book", "path"], head)
+    for i, (path, name) in enumerate(sorted(names.items(), key=lambda kv: kv[1]), start=1):
+        books.write_row(i, 0, [name, path])
     workbook.close()
     return out
 
