@@ -165,6 +165,7 @@ def test_report_workbook_and_a_pulled_view_that_sync_skips(tmp_path: Path, store
         "Team",
         "Rates used",
         "Missing rates",
+        "Books",
     ]
     orders = list(wb["Orders"].iter_rows(values_only=True))
     assert [(r[0], r[1], r[2]) for r in orders[1:]] == [("a.xlsx", 2, "PO-1001"), ("a.xlsx", 3, "PO-9")]
