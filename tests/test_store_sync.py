@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
@@ -104,7 +106,6 @@ def test_history_of_a_changed_field_and_a_removed_line(tmp_path: Path, store_url
         app, ["history", "--order", "po-1001", "--store", store_url, "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    import json
 
     changes = [(c["what"], c["field"], c["old"], c["new"]) for c in json.loads(result.stdout)]
     assert ("Order", "ETD Plan", "2027-01-05", "2027-01-19") in changes
@@ -113,3 +114,54 @@ def test_history_of_a_changed_field_and_a_removed_line(tmp_path: Path, store_url
     assert ("Order", "Order Amount (lines)", "4235.00", "4200.00") in changes
     assert len([c for c in changes if c[1] != "(row)"]) == 2
     assert all(c["book"] == str(book.resolve()) for c in json.loads(result.stdout))
+
+
+def test_an_unreadable_book_is_reported_and_the_rest_sync(tmp_path: Path, store_url: str) -> None:
+    (tmp_path / "team").mkdir()
+    good = _book(tmp_path / "team" / "b.xlsx")
+    (tmp_path / "team" / "a.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    result = CliRunner().invoke(
+        app, ["sync", str(tmp_path / "team"), "--store", store_url, "--format", "json"]
+    )
+    assert result.exit_code == 2
+    files = json.loads(result.stdout)["files"]
+    assert [(Path(f["path"]).name, f["status"], (f["error"] or {}).get("code")) for f in files] == [
+        ("a.xlsx", "error", "file-corrupt"),
+        ("b.xlsx", "synced", None),
+    ]
+    assert files[1]["written"]["added"] == 6
+    assert _counts(store_url)["books"] == 1
+    assert good.exists()
+
+
+def test_the_migrations_make_exactly_the_tables_the_code_uses(store_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from sheetsync.actions.sync import open_store
+
+    _, engine = open_store(store_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), s.metadata) == []
+    engine.dispose()
+
+
+def test_the_store_url_comes_from_flag_environment_config_or_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sheetsync.store import url
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("SHEETSYNC_STORE", raising=False)
+    assert url.resolve() == url.StoreUrl(
+        f"sqlite:///{tmp_path / 'data' / 'sheetsync' / 'store.sqlite'}", "default"
+    )
+    config = tmp_path / "config" / "sheetsync" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('store = "postgresql://sync:s3cret@db/orders"\n')
+    found = url.resolve()
+    assert (found.source, found.shown) == (str(config), "postgresql://sync:***@db/orders")
+    monkeypatch.setenv("SHEETSYNC_STORE", "sqlite:///from-env.sqlite")
+    assert url.resolve().source == "SHEETSYNC_STORE"
+    assert url.resolve("sqlite:///flag.sqlite") == url.StoreUrl("sqlite:///flag.sqlite", "--store")
