@@ -8,12 +8,15 @@ import subprocess
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import handmade
 import rich_book
 from helpers import TODAY
 from sheetsync.a1 import column_letter
@@ -21,16 +24,12 @@ from sheetsync.actions.check import check_path
 from sheetsync.actions.mark import clear, mark
 from sheetsync.findings import FileError
 from sheetsync.io.guard.xml_guard import column_number
+from sheetsync.io.ooxml import package as package_module
+from sheetsync.io.ooxml import styles_xml
 from sheetsync.io.ooxml.apply_edits import write_edits
-from sheetsync.io.ooxml.highlights import (
-    add_highlight,
-    add_styles,
-    areas,
-    remove_highlights,
-    remove_styles,
-    sqref,
-)
+from sheetsync.io.ooxml.highlights import add_highlight, areas, remove_highlights, sqref
 from sheetsync.io.ooxml.parts import CHUNK, Parts
+from sheetsync.io.ooxml.styles_xml import add_styles, records, remove_styles
 
 # The parts mark must change in the rich book, and the one it adds.
 MARKED = {
@@ -250,10 +249,10 @@ def test_many_cells_go_in_blocks_of_500_areas_and_come_out_exactly() -> None:
 
 
 def test_styles_are_appended_and_removed_exactly() -> None:
-    styles, ids = add_styles(PREFIXED_STYLES)
+    styles, ids, added = add_styles(PREFIXED_STYLES)
     assert (ids.header_xf, ids.link_xf, ids.mark_dxf) == (1, 2, 0)
     assert b'<x:fonts count="3">' in styles and b'<x:dxfs count="1">' in styles
-    assert remove_styles(styles) == PREFIXED_STYLES
+    assert remove_styles(styles, added, lambda name, indices: set())[0] == PREFIXED_STYLES
 
 
 def test_sqref_joins_runs_of_rows() -> None:
@@ -303,3 +302,143 @@ def test_areas_cover_exactly_the_cells_in_column_then_row_order(cells: list[tupl
         covered += [(column_number(column) - 1, row) for row in range(int(start), end + 1)]
     assert covered == sorted(set(cells))
     assert len(found) == len(set(found))
+
+
+# Books other producers made: the two shapes that broke `mark` (issue 9), checked part by part.
+def styles_records(path: Path, container: bytes) -> list[bytes]:
+    return records(parts(path)["xl/styles.xml"], container)
+
+
+def test_an_excel_styles_part_keeps_every_record_of_the_user(tmp_path: Path) -> None:
+    """One font, mc:Ignorable, a custom date format on cell format 1: the shapes sheetsync once
+    took for its own. Mark appends after them; clear takes out only what the record names."""
+    book = handmade.write_package(tmp_path / "excel.xlsx", handmade.contract_grid())
+    marked = do_mark(book, tmp_path / "marked.xlsx")
+    for container in (b"numFmts", b"fonts", b"cellXfs", b"cellStyleXfs", b"fills", b"borders", b"dxfs"):
+        before = styles_records(book, container)
+        assert styles_records(marked, container)[: len(before)] == before
+    styles = parts(marked)["xl/styles.xml"]
+    assert (
+        b'mc:Ignorable="x14ac x16r2 xr xr9"' in styles and b'<fonts count="3" x14ac:knownFonts="1">' in styles
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        orders = openpyxl.load_workbook(marked)["Orders"]
+    assert (orders["B2"].number_format, orders["B2"].font.b, orders["A1"].font.name) == (
+        "m/d/yyyy",
+        False,
+        "Aptos Narrow",
+    )
+    cleared = do_clear(marked, tmp_path / "cleared.xlsx")
+    assert parts(cleared) == parts(book)
+    assert b'<fonts count="0"' not in parts(cleared)["xl/styles.xml"]
+
+
+def test_a_mark_without_its_record_is_cleared_without_touching_any_style(tmp_path: Path) -> None:
+    """A book marked by an older version has no record: clear takes out the Issues sheet and the
+    highlights, and leaves every style record (an unused style harms nothing)."""
+    book = handmade.write_package(tmp_path / "excel.xlsx", handmade.contract_grid())
+    marked = do_mark(book, tmp_path / "marked.xlsx")
+    content = parts(marked)
+    workbook = re.sub(
+        rb"<definedName name=\"_sheetsync_marks\"[^>]*>[^<]*</definedName>", b"", content["xl/workbook.xml"]
+    )
+    unrecorded = tmp_path / "unrecorded.xlsx"
+    with zipfile.ZipFile(unrecorded, "w") as out:
+        for name, data in content.items():
+            out.writestr(name, workbook if name == "xl/workbook.xml" else data)
+    cleared = do_clear(unrecorded, tmp_path / "cleared.xlsx")
+    assert parts(cleared)["xl/styles.xml"] == content["xl/styles.xml"]
+    assert parts(cleared)["xl/workbook.xml"] == parts(book)["xl/workbook.xml"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert openpyxl.load_workbook(cleared).sheetnames == ["Orders", "Lines", "Settings"]
+
+
+def test_clear_leaves_sheetsyncs_styles_that_a_users_cell_took_up(tmp_path: Path) -> None:
+    """A user who copied the Issues header's format onto a cell uses sheetsync's cell format: it stays."""
+    book = handmade.write_package(tmp_path / "excel.xlsx", handmade.contract_grid())
+    marked = do_mark(book, tmp_path / "marked.xlsx")
+    content = parts(marked)
+    header_xf = len(styles_records(book, b"cellXfs"))  # sheetsync's first cell format
+    content["xl/worksheets/sheet1.xml"] = content["xl/worksheets/sheet1.xml"].replace(
+        b'<c r="A1" t="s">', b'<c r="A1" s="%d" t="s">' % header_xf
+    )
+    used = tmp_path / "used.xlsx"
+    with zipfile.ZipFile(used, "w") as out:
+        for name, data in content.items():
+            out.writestr(name, data)
+    cleared = do_clear(used, tmp_path / "cleared.xlsx")
+    assert len(styles_records(cleared, b"cellXfs")) == header_xf + 1
+    assert len(styles_records(cleared, b"fonts")) == len(styles_records(book, b"fonts")) + 1  # its bold font
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert openpyxl.load_workbook(cleared)["Orders"]["A1"].font.b is True
+
+
+@pytest.mark.parametrize("shape", ["rel-per-sheet", "prefixed"])
+def test_the_new_tab_binds_its_prefix_and_names_go_in_the_one_defined_names(
+    tmp_path: Path, shape: str
+) -> None:
+    book = handmade.write_package(tmp_path / "book.xlsx", handmade.contract_grid(), workbook=shape)
+    marked = do_mark(book, tmp_path / "marked.xlsx")
+    workbook = parts(marked)["xl/workbook.xml"]
+    root = ElementTree.fromstring(workbook)  # raises on an unbound prefix
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    assert [len(root.findall(main + "definedNames"))] == [1]
+    issues = root.findall(f"{main}sheets/{main}sheet")[-1]
+    assert (issues.get("name"), issues.get(rel)) == ("Issues", "rId6")
+    names = [(n.get("name"), n.get("localSheetId")) for n in root.iter(main + "definedName")]
+    assert names == [("_xlnm._FilterDatabase", "3"), ("_sheetsync_marks", None)]
+    assert parts(do_clear(marked, tmp_path / "cleared.xlsx")) == parts(book)
+
+
+def test_a_write_that_would_leave_a_prefix_unbound_is_refused_and_the_book_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = handmade.write_package(tmp_path / "book.xlsx", handmade.contract_grid())
+    before = book.read_bytes()
+    monkeypatch.setattr(styles_xml, "BOLD_FONT", b"<{p}font><q:b/></{p}font>")
+    with pytest.raises(FileError) as caught:
+        do_mark(book, book)
+    assert caught.value.code == "file-write-failed"
+    assert "xl/styles.xml: not well-formed XML (unbound prefix" in caught.value.message
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+
+
+def test_a_write_that_would_put_its_tab_before_the_users_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = handmade.write_package(tmp_path / "book.xlsx", handmade.contract_grid())
+    before = book.read_bytes()
+    first = re.compile(rb"<sheet ")
+
+    def first_tab(workbook: bytes, name: str, sheet_id: int, rid: str) -> bytes:
+        entry = b'<sheet name="%s" sheetId="%d" r:id="%s"/>' % (name.encode(), sheet_id, rid.encode())
+        return first.sub(entry + b"<sheet ", workbook, count=1)
+
+    monkeypatch.setattr(package_module.wx, "add_sheet_entry", first_tab)
+    with pytest.raises(
+        FileError, match=re.escape("xl/workbook.xml: sheetsync's tab would come before the book's own")
+    ):
+        do_mark(book, book)
+    assert book.read_bytes() == before
+
+
+def test_a_write_that_would_change_a_users_style_record_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = handmade.write_package(tmp_path / "book.xlsx", handmade.contract_grid())
+    real = styles_xml.add_styles
+
+    def overwrite_font_0(styles: bytes, formats: tuple[int, ...] = ()) -> tuple[bytes, Any, Any]:
+        xml, ids, added = real(styles, formats)
+        return xml.replace(b'<name val="Aptos Narrow"/>', b'<name val="Calibri"/>', 1), ids, added
+
+    monkeypatch.setattr(styles_xml, "add_styles", overwrite_font_0)
+    with pytest.raises(
+        FileError, match=re.escape("xl/styles.xml: the book's own fonts record 0 would change")
+    ):
+        do_mark(book, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from sheetsync.edits import ClearMarks, Edit, Highlight, RegisterDocument, ReplaceSheet, number_formats
 from sheetsync.findings import FILE_ERRORS, FileError
-from sheetsync.io.ooxml import highlights, owned_sheet
+from sheetsync.io.ooxml import highlights, owned_sheet, styles_xml
+from sheetsync.io.ooxml import workbook_xml as wx
+from sheetsync.io.ooxml.check import check_package
 from sheetsync.io.ooxml.package import Package, SheetPart
 from sheetsync.io.ooxml.register import register_document
 from sheetsync.io.ooxml.safe_write import Snapshot, snapshot, write_safely
@@ -29,6 +32,7 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             highlight(package, edit, formats)
         elif isinstance(edit, RegisterDocument):
             register_document(package, edit)
+    package.keep_record()
 
 
 def _require_styles(package: Package) -> str:
@@ -38,7 +42,9 @@ def _require_styles(package: Package) -> str:
 
 
 def clear_marks(package: Package, edit: ClearMarks) -> None:
-    """Remove sheetsync's highlights, owned sheets and styles (what `mark` adds)."""
+    """Remove what `mark` added: highlights (signed), owned sheets (checked), and the styles the
+    book's record names (`ledger`) — a mark without a record leaves its styles, which harm nothing."""
+    had_names = wx.names_shape(package.read(package.workbook)) == "c"
     for sheet in package.sheets():
         if sheet.name in edit.owned or not sheet.is_worksheet:
             continue
@@ -50,8 +56,40 @@ def clear_marks(package: Package, edit: ClearMarks) -> None:
         if found is not None:
             _check_owned(package, found, headers)
             package.remove_sheet(found)
-    styles = _require_styles(package)
-    package.write(styles, highlights.remove_styles(package.read(styles)))
+    record = package.recorded()
+    if record is not None:
+        styles = _require_styles(package)
+        xml, package.released = styles_xml.remove_styles(package.read(styles), record, _users(package))
+        package.write(styles, xml)
+    # Without a record (a mark by an older version), a <definedNames> the clear emptied was that version's.
+    package.forget_record(record.names_shape if record else "a" if had_names else None)
+
+
+_REFERENCES = {"cellXfs": rb'\s(?:s|style)="(%s)"', "dxfs": rb'\s[dD]xfId="(%s)"'}
+
+
+def _users(package: Package) -> styles_xml.InUse:
+    """Which of some style records a part other than styles.xml refers to: cells, rows and
+    columns (cell formats); conditional formats, tables and pivot tables (dxfs)."""
+
+    def used(name: str, indices: range) -> set[int]:
+        if name not in _REFERENCES or not indices:
+            return set()
+        pattern = re.compile(_REFERENCES[name] % b"|".join(b"%d" % i for i in indices))
+        parts = [s.part for s in package.sheets() if s.is_worksheet and package.exists(s.part)]
+        if name == "dxfs":
+            parts += [
+                n for n in package.zip.namelist() if re.match(r"xl/(tables|pivotTables)/[^/]+\.xml$", n)
+            ]
+        found: set[bytes] = set()
+        for part in parts:
+            if name == "dxfs" and part.startswith("xl/worksheets/") and package.exists(part):
+                found.update(m.group(1) for m in pattern.finditer(package.sheet_tail(part)[1]))
+            elif package.exists(part):
+                found |= package.matches(part, pattern)
+        return {int(n) for n in found}
+
+    return used
 
 
 def _check_owned(package: Package, sheet: SheetPart, headers: tuple[str, ...]) -> None:
@@ -64,16 +102,16 @@ def _check_owned(package: Package, sheet: SheetPart, headers: tuple[str, ...]) -
         )
 
 
-def _ensure_styles(package: Package, formats: tuple[int, ...] = ()) -> highlights.StyleIds:
-    """sheetsync's styles, appended once per write (`ClearMarks` removes the previous ones)."""
+def _ensure_styles(package: Package, formats: tuple[int, ...] = ()) -> styles_xml.StyleIds:
+    """sheetsync's styles, appended once per write and recorded (`ClearMarks` removes the previous ones)."""
     if package.style_ids is None:
         styles = _require_styles(package)
-        xml, package.style_ids = highlights.add_styles(package.read(styles), formats)
+        xml, package.style_ids, package.ledger = styles_xml.add_styles(package.read(styles), formats)
         package.write(styles, xml)
     return package.style_ids
 
 
-def replace_sheet(package: Package, edit: ReplaceSheet, ids: highlights.StyleIds | None = None) -> None:
+def replace_sheet(package: Package, edit: ReplaceSheet, ids: styles_xml.StyleIds | None = None) -> None:
     """Add the owned sheet, replacing a previous one of the same name."""
     ids = ids or _ensure_styles(package, number_formats([edit]))
     existing = package.sheet(edit.name)
@@ -116,6 +154,7 @@ def write_edits(
     package = Package(source)
     try:
         apply_edits(package, edits)
+        check_package(package)
         return write_safely(source, out or source, package.save, read_as, backup)
     finally:
         package.close()

@@ -1,4 +1,4 @@
-"""Highlights on a user's sheet, and the few styles sheetsync appends to styles.xml.
+"""Highlights on a user's sheet: one signed conditional format per marked sheet.
 
 Design: one conditional-format rule per marked sheet (in blocks of 500 areas on big sheets)
 whose `sqref` lists exactly the marked cells and whose formula is the constant
@@ -12,7 +12,6 @@ removing them restores the bytes exactly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -20,14 +19,7 @@ import pyarrow.compute as pc
 
 from sheetsync.a1 import column_letter
 from sheetsync.io.guard.xml_guard import column_number
-from sheetsync.io.ooxml.xml_text import (
-    append_child,
-    count_children,
-    element_span,
-    insert_before_first,
-    remove_last_child,
-    root_prefix,
-)
+from sheetsync.io.ooxml.xml_text import element_span, insert_before_first, root_prefix
 
 SIGNATURE = '"sheetsync"="sheetsync"'
 AREAS_PER_BLOCK = 500
@@ -35,105 +27,11 @@ _CLOSE_SHEET_DATA = re.compile(rb"</([\w.-]+:)?sheetData>")
 _Q = rb'(?:"|&quot;)'
 _SIGNED = rb"%ssheetsync%s=%ssheetsync%s" % (_Q, _Q, _Q, _Q)
 
-# Appended in this order; removed in the reverse order, only while they are still the last.
-BOLD_FONT = b'<{p}font><{p}b/><{p}sz val="11"/><{p}color rgb="FF1F3864"/><{p}name val="Calibri"/></{p}font>'
-LINK_FONT = b'<{p}font><{p}u/><{p}sz val="11"/><{p}color rgb="FF0563C1"/><{p}name val="Calibri"/></{p}font>'
-XF = b'<{p}xf numFmtId="0" fontId="%d" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-MARK_DXF = (
-    b'<{p}dxf><{p}font><{p}color rgb="FF9C2A00"/></{p}font><{p}fill><{p}patternFill>'
-    b'<{p}bgColor rgb="FFFFD8C4"/></{p}patternFill></{p}fill></{p}dxf>'
-)
-_AFTER_DXFS = [b"tableStyles", b"colors", b"extLst"]
 _AFTER_CF = [b"conditionalFormatting", b"dataValidations", b"hyperlinks", b"printOptions",
              b"pageMargins", b"pageSetup", b"headerFooter", b"rowBreaks", b"colBreaks",
              b"customProperties", b"cellWatches", b"ignoredErrors", b"smartTags", b"drawing",
              b"legacyDrawing", b"legacyDrawingHF", b"picture", b"oleObjects", b"controls",
              b"webPublishItems", b"tableParts", b"extLst"]  # fmt: skip
-
-
-# Cells of an owned column with a number format use one more xf each, on a copy of the book's
-# default font (font 0, so they look like the user's cells); `remove_styles` knows them by that font.
-FORMAT_XF = b'<{p}xf numFmtId="%d" fontId="%d" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-_FORMAT_XF_AT_END = (
-    rb'<%sxf numFmtId="(\d+)" fontId="%d" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>$'
-)
-
-
-@dataclass(frozen=True, slots=True)
-class StyleIds:
-    """Where sheetsync's styles landed: cell formats for the owned sheet, the highlight dxf.
-
-    `number_xfs` maps a built-in number format id to the cell format that applies it.
-    """
-
-    header_xf: int
-    link_xf: int
-    mark_dxf: int
-    number_xfs: dict[int, int] = field(default_factory=dict)
-
-
-def _fill(template: bytes, p: bytes) -> bytes:
-    return template.replace(b"{p}", p)
-
-
-def _children(styles: bytes, container: bytes, child: bytes) -> list[bytes]:
-    """The `child` elements of `container`, as written."""
-    span = element_span(styles, container)
-    if span is None or span[1] == span[2]:
-        return []
-    body = styles[span[1] : span[2] - len(container) - 3]
-    pattern = rb"<%s\b[^>]*?(?:/>|>.*?</%s>)" % (re.escape(child), re.escape(child))
-    return re.findall(pattern, body, re.S)
-
-
-def add_styles(styles: bytes, number_formats: tuple[int, ...] = ()) -> tuple[bytes, StyleIds]:
-    """Append sheetsync's fonts, cell formats (header, link, one per number format) and dxf to styles.xml."""
-    p = root_prefix(styles, b"styleSheet")
-    styles, bold = append_child(styles, p + b"fonts", p + b"font", _fill(BOLD_FONT, p))
-    styles, link = append_child(styles, p + b"fonts", p + b"font", _fill(LINK_FONT, p))
-    styles, header_xf = append_child(styles, p + b"cellXfs", p + b"xf", _fill(XF, p) % bold)
-    styles, link_xf = append_child(styles, p + b"cellXfs", p + b"xf", _fill(XF, p) % link)
-    number_xfs = {}
-    if number_formats:
-        default_font = _children(styles, p + b"fonts", p + b"font")[0]
-        styles, plain = append_child(styles, p + b"fonts", p + b"font", default_font)
-        for number_format in number_formats:
-            fragment = _fill(FORMAT_XF, p) % (number_format, plain)
-            styles, number_xfs[number_format] = append_child(styles, p + b"cellXfs", p + b"xf", fragment)
-    if element_span(styles, p + b"dxfs") is None:
-        empty = b"<" + p + b"dxfs></" + p + b"dxfs>"  # no count: `remove_styles` drops it whole
-        styles = insert_before_first(styles, empty, [p + t for t in _AFTER_DXFS], b"</" + p + b"styleSheet>")
-    styles, dxf = append_child(styles, p + b"dxfs", p + b"dxf", _fill(MARK_DXF, p))
-    return styles, StyleIds(header_xf, link_xf, dxf, number_xfs)
-
-
-def _remove_number_xfs(styles: bytes, p: bytes) -> bytes:
-    """Undo the number-format part of `add_styles`: its xfs (last), then the copied font (last)."""
-    fonts = _children(styles, p + b"fonts", p + b"font")
-    plain = len(fonts) - 1
-    removed = False
-    while xfs := _children(styles, p + b"cellXfs", p + b"xf"):
-        if not re.search(_FORMAT_XF_AT_END % (re.escape(p), plain), xfs[-1]):
-            break
-        styles, removed = remove_last_child(styles, p + b"cellXfs", xfs[-1]), True
-    return remove_last_child(styles, p + b"fonts", fonts[-1]) if removed else styles
-
-
-def remove_styles(styles: bytes) -> bytes:
-    """Undo `add_styles` as far as sheetsync's styles are still the last of their lists."""
-    p = root_prefix(styles, b"styleSheet")
-    styles = remove_last_child(styles, p + b"dxfs", _fill(MARK_DXF, p))
-    styles = _remove_number_xfs(styles, p)
-    fonts = element_span(styles, p + b"fonts")
-    if fonts is None:
-        return styles
-    n = count_children(styles[fonts[1] : fonts[2]], p + b"font")
-    without_xfs = remove_last_child(styles, p + b"cellXfs", _fill(XF, p) % (n - 1))
-    if without_xfs == styles:
-        return styles
-    styles = remove_last_child(without_xfs, p + b"cellXfs", _fill(XF, p) % (n - 2))
-    styles = remove_last_child(styles, p + b"fonts", _fill(LINK_FONT, p))
-    return remove_last_child(styles, p + b"fonts", _fill(BOLD_FONT, p))
 
 
 _CELL_ADDRESS = r"^(?P<column>[A-Z]{1,3})(?P<row>[1-9][0-9]{0,6})$"

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheetsync.findings import FileError
+from sheetsync.io.ooxml import ledger as ledger_name
 from sheetsync.io.ooxml import workbook_xml as wx
-from sheetsync.io.ooxml.highlights import StyleIds
+from sheetsync.io.ooxml.ledger import Ledger
 from sheetsync.io.ooxml.parts import Parts, Stream
+from sheetsync.io.ooxml.styles_xml import StyleIds
 from sheetsync.io.ooxml.xml_text import text_of
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -48,6 +50,10 @@ class Package(Parts):
         self.rels = wx.rels_path(self.workbook)
         self.styles = self.related("/styles")
         self.style_ids: StyleIds | None = None  # set once sheetsync's styles are appended
+        self.ledger: Ledger | None = None  # what this write appended to styles.xml
+        self.names_before: str | None = None  # <definedNames>' shape before this write's first name
+        self.released: dict[str, set[int]] = {}  # style records a clear took out as sheetsync's own
+        self.owned: set[str] = set()  # tabs sheetsync owns that this write removed or added
 
     def _workbook_part(self) -> str:
         for tag in wx.tags(self.zip.read("_rels/.rels"), b"Relationship"):
@@ -124,10 +130,11 @@ class Package(Parts):
         else:
             self.write_stream(part, content)
         workbook = wx.add_sheet_entry(self.read(self.workbook), name, sheet_id, rid)
+        self.write(self.workbook, workbook)
         if filtered:
             formula = "'" + name.replace("'", "''") + "'!" + filtered
-            workbook = wx.add_local_name(workbook, "_xlnm._FilterDatabase", len(sheets), formula)
-        self.write(self.workbook, workbook)
+            self.add_name("_xlnm._FilterDatabase", formula, len(sheets))
+        self.owned.add(name)
         target = part[len(folder) - len("worksheets/") :]
         self.write(
             self.rels,
@@ -136,12 +143,41 @@ class Package(Parts):
         types = self.read(CONTENT_TYPES)
         self.write(CONTENT_TYPES, wx.add_before_close(types, b"Types", wx.override(part, wx.WORKSHEET_TYPE)))
 
+    def add_name(self, name: str, formula: str, sheet_index: int | None = None) -> None:
+        """Add a hidden defined name, noting first what `<definedNames>` looked like before."""
+        workbook = self.read(self.workbook)
+        if self.names_before is None:
+            self.names_before = wx.names_shape(workbook)
+        self.write(self.workbook, wx.add_defined_name(workbook, name, formula, sheet_index))
+
+    def recorded(self) -> Ledger | None:
+        """The record of a previous mark (`ledger`), if the book holds one sheetsync can read."""
+        for tag, text, _ in wx.defined_names(self.read(self.workbook)):
+            if tag.attrs.get("name") == ledger_name.NAME and "localSheetId" not in tag.attrs:
+                return ledger_name.parse(text)
+        return None
+
+    def forget_record(self, shape: str | None) -> None:
+        """Drop the record name and give `<definedNames>` back its shape before the mark."""
+        workbook = wx.drop_defined_name(self.read(self.workbook), ledger_name.NAME)
+        self.write(self.workbook, wx.restore_names(workbook, shape))
+
+    def keep_record(self) -> None:
+        """Record in the book what this write appended to styles.xml (see `ledger`)."""
+        if self.ledger is None:
+            return
+        if self.names_before is None:
+            self.names_before = wx.names_shape(self.read(self.workbook))
+        self.ledger.names_shape = self.names_before
+        self.add_name(ledger_name.NAME, self.ledger.formula())
+
     def remove_sheet(self, sheet: SheetPart) -> None:
         """Remove a tab: its entry, relationship, content type, part and the part's own rels."""
         workbook = self.read(self.workbook)
         entry = next(t for t in wx.sheet_tags(workbook) if t.attrs.get("name") == sheet.name)
         workbook = wx.drop_sheet_index(wx.cut(workbook, entry), sheet.index)
         self.write(self.workbook, workbook)
+        self.owned.add(sheet.name)
         rels = self.read(self.rels)
         for tag in wx.tags(rels, b"Relationship"):
             if tag.attrs.get("Id") == sheet.rid:

@@ -109,6 +109,16 @@ class Parts:
                 return True
         return False
 
+    def matches(self, name: str, pattern: re.Pattern[bytes], overlap: int = 64) -> set[bytes]:
+        """The first group of every match of `pattern` (at most `overlap` bytes long), streamed."""
+        found: set[bytes] = set()
+        window = b""
+        for chunk in self.chunks(name):
+            data = window + chunk
+            found.update(m.group(1) for m in pattern.finditer(data))
+            window = data[-overlap:]
+        return found
+
     def sheet_tail(self, name: str) -> tuple[int, bytes]:
         """(offset, bytes) of a worksheet from its closing </sheetData> on; (0, all) when none.
 

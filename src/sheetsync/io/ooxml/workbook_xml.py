@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import unescape
 
-from sheetsync.io.ooxml.xml_text import escape_attr, escape_text, insert_before_first, root_prefix
+from sheetsync.io.ooxml.xml_text import (
+    element_span,
+    escape_attr,
+    escape_text,
+    insert_before_first,
+    root_prefix,
+)
 
 REL_NS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_REL = REL_NS.decode() + "/worksheet"
@@ -81,18 +87,33 @@ def rels_path(part: str) -> str:
     return posixpath.join(folder, "_rels", name + ".rels")
 
 
+def root_start_tag(xml: bytes, local: bytes) -> bytes:
+    """The start tag of the root element `local` (any prefix), where the part's own namespaces are."""
+    found = re.search(rb"<(?:[A-Za-z_][\w.-]*:)?" + local + rb"(?=[\s>/])[^>]*>", xml)
+    return found.group() if found else b""
+
+
 def add_sheet_entry(workbook: bytes, name: str, sheet_id: int, rid: str) -> bytes:
-    """Append `<sheet name=… sheetId=… r:id=…/>` as the last tab."""
+    """Append `<sheet name=… sheetId=… r:id=…/>` as the last tab.
+
+    The relationships prefix is the one the root declares; a book that declares it on each
+    `<sheet>` instead (some openpyxl versions) gets the declaration on the new entry too.
+    """
     p = root_prefix(workbook, b"workbook")
-    r = re.search(rb'xmlns:([\w.-]+)\s*=\s*"' + re.escape(REL_NS) + rb'"', workbook)
-    if r is None:
-        raise ValueError("workbook.xml does not declare the relationships namespace")
-    entry = b'<%ssheet name="%s" sheetId="%d" %s:id="%s"/>' % (
+    root = root_start_tag(workbook, b"workbook")
+    declared = re.search(rb'\sxmlns:([\w.-]+)\s*=\s*(["\'])' + re.escape(REL_NS) + rb"\2", root)
+    if declared:
+        r, declaration = declared.group(1), b""
+    else:
+        r = b"r" if p != b"r:" else b"rel"
+        declaration = b' xmlns:%s="%s"' % (r, REL_NS)
+    entry = b'<%ssheet name="%s" sheetId="%d" %s:id="%s"%s/>' % (
         p,
         escape_attr(name).encode(),
         sheet_id,
-        r.group(1),
+        r,
         rid.encode(),
+        declaration,
     )
     at = workbook.rindex(b"</" + p + b"sheets>")
     return workbook[:at] + entry + workbook[at:]
@@ -104,31 +125,86 @@ _AFTER_NAMES = [
 ]  # fmt: skip
 
 
-def add_local_name(workbook: bytes, name: str, sheet_index: int, formula: str) -> bytes:
-    """Append a hidden sheet-local defined name (e.g. `_xlnm._FilterDatabase` for an autofilter).
-
-    When the book has no <definedNames>, the one created here is dropped again by
-    `drop_sheet_index` once it is empty, so removal restores the original bytes.
-    """
+def names_shape(workbook: bytes) -> str:
+    """What `<definedNames>` is now: `a` absent, `s` self-closed, `o` open and empty, `c` has names."""
     p = root_prefix(workbook, b"workbook")
-    entry = b'<%sdefinedName name="%s" localSheetId="%d" hidden="1">%s</%sdefinedName>' % (
+    span = element_span(workbook, p + b"definedNames")
+    if span is None:
+        return "a"
+    if span[1] == span[2]:
+        return "s"
+    return "c" if b"definedName" in workbook[span[1] : span[2] - len(p) - 15] else "o"
+
+
+def add_defined_name(workbook: bytes, name: str, formula: str, sheet_index: int | None = None) -> bytes:
+    """Append a hidden defined name (sheet-local with `sheet_index`) to the one `<definedNames>`,
+    opening it if it is written self-closed and creating it where the schema puts it if absent.
+    `restore_names` gives the original element back once sheetsync's names are out again."""
+    p = root_prefix(workbook, b"workbook")
+    local = b' localSheetId="%d"' % sheet_index if sheet_index is not None else b""
+    entry = b'<%sdefinedName name="%s"%s hidden="1">%s</%sdefinedName>' % (
         p,
         escape_attr(name).encode(),
-        sheet_index,
+        local,
         escape_text(formula).encode(),
         p,
     )
-    close = b"</" + p + b"definedNames>"
-    if close in workbook:
-        at = workbook.rindex(close)
-        return workbook[:at] + entry + workbook[at:]
-    names = b"<%sdefinedNames>%s%s" % (p, entry, close)
-    return insert_before_first(workbook, names, [p + t for t in _AFTER_NAMES], b"</" + p + b"workbook>")
+    span = element_span(workbook, p + b"definedNames")
+    if span is None:
+        names = b"<%sdefinedNames>%s</%sdefinedNames>" % (p, entry, p)
+        return insert_before_first(workbook, names, [p + t for t in _AFTER_NAMES], b"</" + p + b"workbook>")
+    start, head_end, end = span
+    if head_end == end:  # <definedNames/>
+        opened = workbook[start : end - 2] + b">" + entry + b"</%sdefinedNames>" % p
+        return workbook[:start] + opened + workbook[end:]
+    at = end - len(p) - len(b"</definedNames>")
+    return workbook[:at] + entry + workbook[at:]
+
+
+def defined_names(workbook: bytes) -> list[tuple[Tag, str, int]]:
+    """Each `<definedName>`: its start tag, its formula text (unescaped) and where it ends."""
+    out = []
+    for tag in tags(workbook, b"definedName"):
+        close = re.compile(rb"</(?:[\w.-]+:)?definedName>").search(workbook, tag.end)
+        if workbook[tag.end - 2 : tag.end] == b"/>" or close is None:
+            out.append((tag, "", tag.end))
+            continue
+        text = unescape(workbook[tag.end : close.start()].decode("utf-8"), _ENTITIES)
+        out.append((tag, text, close.end()))
+    return out
+
+
+def drop_defined_name(workbook: bytes, name: str) -> bytes:
+    """The part without the global defined name `name` (unchanged when there is none)."""
+    for tag, _, end in reversed(defined_names(workbook)):
+        if tag.attrs.get("name") == name and "localSheetId" not in tag.attrs:
+            workbook = workbook[: tag.start] + workbook[end:]
+    return workbook
+
+
+def restore_names(workbook: bytes, shape: str | None) -> bytes:
+    """Give `<definedNames>` back the shape it had (see `names_shape`) once it holds no name again.
+
+    `shape` None: leave it as it is.
+    """
+    p = root_prefix(workbook, b"workbook")
+    span = element_span(workbook, p + b"definedNames")
+    if shape is None or span is None or span[1] == span[2] or names_shape(workbook) == "c":
+        return workbook
+    start, head_end, end = span
+    if shape == "a" and not workbook[head_end : end - len(p) - 15].strip():
+        return workbook[:start] + workbook[end:]
+    if shape == "s":
+        return workbook[:start] + workbook[start : head_end - 1] + b"/>" + workbook[end:]
+    return workbook
 
 
 def add_before_close(xml: bytes, root: bytes, fragment: bytes) -> bytes:
     """Append `fragment` as the last child of the root element `root`."""
-    at = xml.rindex(b"</" + root_prefix(xml, root) + root + b">")
+    p = root_prefix(xml, root)
+    if p:  # the root's children are written in its prefix: `<pr:Relationship>`
+        fragment = re.sub(rb"<(/?)", lambda m: b"<" + m.group(1) + p, fragment)
+    at = xml.rindex(b"</" + p + root + b">")
     return xml[:at] + fragment + xml[at:]
 
 
@@ -146,20 +222,19 @@ def override(part: str, content_type: str) -> bytes:
 
 def drop_sheet_index(workbook: bytes, index: int) -> bytes:
     """After removing tab `index`: drop its local names, shift later ones and the active tab."""
-    for name in reversed(list(tags(workbook, b"definedName"))):
-        local = name.attrs.get("localSheetId")
-        if local is None or int(local) < index:
+    for tag, _, end in reversed(defined_names(workbook)):
+        local = tag.attrs.get("localSheetId")
+        if local is None or not local.isdigit() or int(local) < index:
             continue
-        close = workbook.find(b">", workbook.find(b"definedName>", name.end)) + 1
         if int(local) == index:
-            workbook = workbook[: name.start] + workbook[close:]
+            workbook = workbook[: tag.start] + workbook[end:]
         else:
-            shifted = workbook[name.start : name.end].replace(
-                b'localSheetId="%d"' % int(local), b'localSheetId="%d"' % (int(local) - 1)
+            shifted = re.sub(
+                rb'(\slocalSheetId=")%d(")' % int(local),
+                b"\\g<1>%d\\g<2>" % (int(local) - 1),
+                workbook[tag.start : tag.end],
             )
-            workbook = workbook[: name.start] + shifted + workbook[name.end :]
-    p = re.escape(root_prefix(workbook, b"workbook"))
-    workbook = re.sub(rb"<%sdefinedNames>\s*</%sdefinedNames>" % (p, p), b"", workbook)
+            workbook = workbook[: tag.start] + shifted + workbook[tag.end :]
     for key in (b"activeTab", b"firstSheet"):
         workbook = re.sub(
             rb'(\s%s=")(\d+)(")' % key,

@@ -75,45 +75,58 @@ def insert_before_first(xml: bytes, fragment: bytes, tags: list[bytes], fallback
     return xml[:at] + fragment + xml[at:]
 
 
-def count_children(body: bytes, child: bytes) -> int:
-    """How many `child` elements open in `body` (children of one container)."""
-    return len(re.findall(rb"<" + re.escape(child) + rb"[\s>/]", body))
+def child_spans(xml: bytes, container: bytes, child: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each `child` element of the first `container` (prefixed names), in order."""
+    span = element_span(xml, container)
+    if span is None or span[1] == span[2]:
+        return []
+    name = re.escape(child)
+    pattern = re.compile(rb"<%s(?=[\s>/])[^>]*?(?:/>|>.*?</%s>)" % (name, name), re.S)
+    body_end = span[2] - len(container) - 3
+    return [(m.start(), m.end()) for m in pattern.finditer(xml, span[1], body_end)]
 
 
-def _set_count(start_tag: bytes, count: int) -> bytes:
-    return re.sub(rb'(\scount=")\d+(")', rb"\g<1>%d\g<2>" % count, start_tag, count=1)
+def _shift_count(start_tag: bytes, by: int) -> bytes:
+    """The start tag with its `count` attribute (if any) moved by `by`, whatever it said before."""
+    return re.sub(
+        rb'(\scount=")(\d+)(")', lambda m: b"%s%d%s" % (m[1], int(m[2]) + by, m[3]), start_tag, count=1
+    )
 
 
 def append_child(xml: bytes, container: bytes, child: bytes, fragment: bytes) -> tuple[bytes, int]:
-    """Append `fragment` as the last `child` of `container`; return the new part and its index."""
+    """Append `fragment` as the last `child` of `container`; return the new part and its index.
+
+    A self-closed container is opened; a `count` goes up by one (so taking the child out again
+    restores it exactly, even where a producer wrote a wrong count).
+    """
     span = element_span(xml, container)
     if span is None:
         raise ValueError(f"<{container.decode()}> is missing")
     start, head_end, end = span
-    head = xml[start:head_end]
+    index = len(child_spans(xml, container, child))
     if head_end == end:  # <container count="0"/>
-        index = 0
-        new = _set_count(head[:-2] + b">", 1) + fragment + b"</" + container + b">"
-    else:
-        body = xml[head_end : end - len(container) - 3]
-        index = count_children(body, child)
-        new = _set_count(head, index + 1) + body + fragment + b"</" + container + b">"
-    return xml[:start] + new + xml[end:], index
+        new = _shift_count(xml[start : end - 2] + b">", 1) + fragment + b"</" + container + b">"
+        return xml[:start] + new + xml[end:], index
+    close = end - len(container) - 3
+    head = _shift_count(xml[start:head_end], 1)
+    return xml[:start] + head + xml[head_end:close] + fragment + xml[close:], index
 
 
-def remove_last_child(xml: bytes, container: bytes, fragment: bytes) -> bytes:
-    """Undo `append_child`: drop `fragment` when it is the container's last child, else no change."""
+def drop_last_child(xml: bytes, container: bytes, child: bytes, shape: str) -> bytes:
+    """Undo `append_child` for the container's last `child`; `shape` is what the container was
+    before anything was appended: `a` absent (dropped once empty), `s` self-closed, else kept."""
     span = element_span(xml, container)
-    if span is None or span[1] == span[2]:
+    children = child_spans(xml, container, child)
+    if span is None or not children:
         return xml
     start, head_end, end = span
-    close = end - len(container) - 3
-    if not xml[head_end:close].endswith(fragment):
-        return xml
-    body = xml[head_end : close - len(fragment)]
-    count = re.search(rb'\scount="(\d+)"', xml[start:head_end])
-    head = _set_count(xml[start:head_end], int(count.group(1)) - 1) if count else xml[start:head_end]
-    new = head + body + b"</" + container + b">"
-    if not body.strip():  # empty again; a container without a count was created: drop it whole
-        new = head[:-1] + b"/>" if count else b""
+    head = _shift_count(xml[start:head_end], -1)
+    body = xml[head_end : children[-1][0]]
+    close = xml[children[-1][1] : end]
+    new = head + body + close
+    if len(children) == 1 and not body.strip():
+        if shape == "a":
+            new = b""
+        elif shape == "s":
+            new = head[:-1] + b"/>"
     return xml[:start] + new + xml[end:]
