@@ -37,6 +37,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/store.py
 
 ## Rebuild the committed template and generated docs from the contract.
 templates: setup
