@@ -122,7 +122,7 @@ def test_values_in_base_currency_and_a_currency_without_a_rate(tmp_path: Path, s
         for f in result.books[0].findings
         if f.code == "fx-rate-missing"
     ] == [("fx-rate-missing", "Orders", 3, "Currency", "GBP")]
-    _, view = report(tmp_path / "r.json", store_url)
+    _, view = report(tmp_path / "r.json", store_url, "json")
     values = {o["order"]: (o["currency"], o["amount"], o["rate"], o["value_base"]) for o in view.orders}
     from decimal import Decimal
 

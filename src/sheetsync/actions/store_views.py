@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from sheetsync.actions.sync import open_store
 from sheetsync.reporting.kpi_facts import DELIVERY_RULES
@@ -14,21 +18,34 @@ from sheetsync.store import report as r
 from sheetsync.store.url import StoreUrl
 
 
+@contextmanager
+def _reading(store: str | None) -> Iterator[tuple[StoreUrl, sa.Connection]]:
+    """A connection on the store in force, its engine disposed of afterwards."""
+    url, engine = open_store(store)
+    try:
+        with engine.connect() as conn:
+            yield url, conn
+    finally:
+        engine.dispose()
+
+
 def history(
     order_no: str, buyer: str | None = None, store: str | None = None
 ) -> tuple[StoreUrl, list[h.Change]]:
     """Every change to an order between syncs (AmbiguousOrder when two buyers share the number)."""
-    url, engine = open_store(store)
-    with engine.connect() as conn:
+    with _reading(store) as (url, conn):
         return url, h.order_history(conn, order_no, buyer)
 
 
-def report(out: Path | None, store: str | None = None) -> tuple[StoreUrl, r.Consolidated]:
-    """The consolidated view; written to `out` as xlsx (or as JSON when `out` ends in .json)."""
-    url, engine = open_store(store)
-    with engine.connect() as conn:
+def report(
+    out: Path | None, store: str | None = None, format: str = "xlsx"
+) -> tuple[StoreUrl, r.Consolidated]:
+    """The consolidated view, written to `out` (when given) as `format`: xlsx or json."""
+    if format not in ("xlsx", "json"):
+        raise ValueError(f"report format is xlsx or json, not {format!r}")
+    with _reading(store) as (url, conn):
         view = r.consolidate(conn)
-    if out is not None and out.suffix.lower() == ".json":
+    if out is not None and format == "json":
         out.write_text(json.dumps(view.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     elif out is not None:
         r.write_xlsx(view, out)
@@ -38,8 +55,7 @@ def report(out: Path | None, store: str | None = None) -> tuple[StoreUrl, r.Cons
 def pull(out: Path, store: str | None = None, *, buyer: str | None = None, coordinator: str | None = None,
          force: bool = False) -> tuple[StoreUrl, int]:  # fmt: skip
     """A buyer's or a coordinator's orders into a fresh contract workbook marked as a view."""
-    url, engine = open_store(store)
-    with engine.connect() as conn:
+    with _reading(store) as (url, conn):
         return url, p.pull(conn, out, url.shown, buyer=buyer, coordinator=coordinator, force=force)
 
 
@@ -48,9 +64,8 @@ def commit_dates(store: str | None = None) -> tuple[StoreUrl, dict[str, dt.date]
 
     An Order No that two buyers share is left out (its KPIs fall back to the current Plan, flagged).
     """
-    url, engine = open_store(store)
     plan_of_family = {family: plan for family, (_, plan, _) in DELIVERY_RULES.items()}
-    with engine.connect() as conn:
+    with _reading(store) as (url, conn):
         plans = h.first_plans(conn)
     dates: dict[str, dt.date] = {}
     shared: set[str] = set()

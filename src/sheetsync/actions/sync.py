@@ -75,6 +75,19 @@ def sync(
 ) -> SyncReport:
     """Sync every workbook of `paths` (files or folders) into the store; see the module docstring."""
     url, engine = open_store(store)
+    try:
+        run_id, books, conflicts = _run(engine, paths, today, jobs, on_book)
+    finally:
+        engine.dispose()
+    return SyncReport(url, run_id, books, conflicts)
+
+
+OnBook = Callable[[BookSync], None] | None
+
+
+def _run(engine: sa.Engine, paths: Sequence[Path], today: dt.date | None, jobs: int,
+         on_book: OnBook) -> tuple[int, list[BookSync], list[Conflict]]:  # fmt: skip
+    """One sync run on an open store: the run logged, each book triaged, read and written, conflicts."""
     with engine.begin() as conn:
         started = s.runs.insert().values(
             started_at=now(), host=socket.gethostname(), user_name=getpass.getuser()
@@ -112,8 +125,7 @@ def sync(
                 rows_written=sum(b.written.rows for b in books if b.written),
             )
         )
-    engine.dispose()
-    return SyncReport(url, run_id, books, conflicts)
+    return run_id, books, conflicts
 
 
 def _triage(

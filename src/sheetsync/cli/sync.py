@@ -181,7 +181,7 @@ def report(
     from sheetsync.actions.store_views import report as run_report
 
     if format is ReportFormat.json:
-        url, view = run_report(out, store)
+        url, view = run_report(out, store, "json")
         if out is None:
             sys.stdout.write(json.dumps(view.as_dict(), ensure_ascii=False, indent=1) + "\n")
         return
