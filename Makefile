@@ -38,6 +38,7 @@ format: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/ribbon.py
 
 ## Rebuild the committed template and generated docs from the contract.
 templates: setup

@@ -26,7 +26,7 @@ def test_contract_doc_lists_every_sheet_and_column() -> None:
             assert f"| {column.header} | `{column.key}` | {column.type_name} |" in text
     assert "| Incoterm | `incoterm` | code | yes | Incoterms, Trade Term, Price Term |" in text
     assert "| Port of Loading | `port_of_loading` | code | when transport mode is Sea or Air |" in text
-    assert "| Deposit % | `deposit_pct` | number | no | Deposit, Deposit Pct | 0–100 |" in text
+    assert "| Deposit % | `deposit_pct` | number | no | Deposit Pct | 0–100 |" in text
     assert '`=IFERROR([@Quantity]*[@[Unit Price]],"")`' in text
     assert "| Date Order |  | DMY or MDY" in text
 

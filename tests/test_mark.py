@@ -275,3 +275,16 @@ def test_one_marked_sheet_is_said_in_the_singular(tmp_path: Path) -> None:
     )
     output = invoke("mark", str(book), "--today", TODAY.isoformat())
     assert "2 findings in the Issues sheet; 2 cells highlighted on 1 sheet. Wrote" in output
+
+
+def test_a_book_with_none_of_the_contract_sheets_has_nothing_to_mark(tmp_path: Path) -> None:
+    """An invoice form is not an order book: no Issues sheet is added to it."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "Invoice"
+    wb.active["A1"] = "COMMERCIAL INVOICE"
+    book = tmp_path / "invoice.xlsx"
+    wb.save(book)
+    before = book.read_bytes()
+    output = invoke("mark", str(book), "--today", TODAY.isoformat())
+    assert "Nothing to mark: invoice.xlsx has none of the order book's sheets" in " ".join(output.split())
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["invoice.xlsx"]

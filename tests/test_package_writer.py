@@ -22,10 +22,11 @@ from helpers import TODAY
 from sheetsync.a1 import column_letter
 from sheetsync.actions.check import check_path
 from sheetsync.actions.mark import clear, mark
+from sheetsync.edits import OwnedColumn, ReplaceSheet
 from sheetsync.findings import FileError
 from sheetsync.io.guard.xml_guard import column_number
+from sheetsync.io.ooxml import owned_sheet, styles_xml
 from sheetsync.io.ooxml import package as package_module
-from sheetsync.io.ooxml import styles_xml
 from sheetsync.io.ooxml.apply_edits import write_edits
 from sheetsync.io.ooxml.highlights import add_highlight, areas, remove_highlights, sqref
 from sheetsync.io.ooxml.parts import CHUNK, Parts
@@ -155,6 +156,7 @@ def test_libreoffice_opens_the_marked_book(rich: Path, tmp_path: Path, soffice: 
         ["calc-line-amount", "Lines", "J3"],
         ["code-country", "Orders", "D3"],
         ["trade-incoterm-retired", "Orders", "G3"],
+        ["sheet-skipped", "Dashboard", None],
     ]
     assert wb["Issues"]["D3"].hyperlink.location == "'Orders'!D3"
     assert [str(cf.sqref) for cf in wb["Orders"].conditional_formatting] == ["D3 G3"]
@@ -442,3 +444,15 @@ def test_a_write_that_would_change_a_users_style_record_is_refused(
     ):
         do_mark(book, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_the_owned_sheet_renders_the_same_in_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are rendered a batch at a time (memory); batch edges change nothing in the part."""
+    columns = (OwnedColumn("Code", 10), OwnedColumn("Cell", 8), OwnedColumn("Amount", 9, "amount"))
+    rows = tuple((f"code-{n}", f"B{n + 2}", float(n) if n % 3 else None) for n in range(10))
+    links = {(n, 1): f"'Orders'!B{n + 2}" for n in range(0, 10, 2)}
+    edit = ReplaceSheet("Issues", columns, rows, links)
+    whole = owned_sheet.render(edit, 1, 2, {4: 3})
+    monkeypatch.setattr(owned_sheet, "ROWS_PER_BATCH", 3)
+    assert owned_sheet.render(edit, 1, 2, {4: 3}) == whole
+    assert whole.count(b"<row ") == 11 and b'<c r="B10" s="2" t="inlineStr"><is><t>B10</t></is></c>' in whole

@@ -94,6 +94,7 @@ class Settings:
     amount_tolerance: float | None = None  # None = one minor unit of the order's currency
     weight_tolerance_pct: float = 1.0
     grace_days: int = 0
+    milestones_not_tracked: frozenset[str] = frozenset()  # milestone names left out of rules and KPIs
     base_currency: str = ""
     store_view: str = ""  # set by `sheetsync pull`: the book is a view of the store
 

@@ -127,6 +127,37 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("schema-duplicate-key", E, "Duplicate key", "Already used in row {first_row}.", "WORKBOOK.md"),
     Code("schema-unknown-ref", E, "Unknown reference", "Fix {column} or add {value}.", "WORKBOOK.md"),
     Code("schema-order-no-lines", W, "Order without lines", "Add its lines.", "WORKBOOK.md"),
+    Code(
+        "schema-header-unit",
+        E,
+        "Column in another unit",
+        "{column} is in {unit}, not {expected}: convert it and name it {contract}.",
+        "WORKBOOK.md",
+    ),
+    Code("sheet-skipped", I, "Sheet not read", "Sheet {sheet} was skipped.", "WORKBOOK.md"),
+    Code(
+        "sheet-duplicate",
+        W,
+        "Second sheet of the same kind",
+        "Sheet {read!r} was read as {contract}; this one also fits that name and was skipped: "
+        "merge them or rename one.",
+        "WORKBOOK.md",
+    ),
+    Code(
+        "column-map-unknown",
+        W,
+        "Column Map names no contract column",
+        "{value} is not a contract column: use a header from WORKBOOK.md.",
+        "WORKBOOK.md",
+    ),
+    # 1. sheetsync itself
+    Code(
+        "internal-error",
+        E,
+        "sheetsync failed on part of the check",
+        "The {family} checks failed ({error}); the other checks ran. Please report it with the log {log}.",
+        "",
+    ),
     # 3. Code lists
     Code("code-country", E, "Not an ISO country code", "Use the ISO code {hint}.", "ISO 3166-1"),
     Code("code-currency", E, "Not an ISO currency code", "Use a 3-letter code.", "ISO 4217"),
@@ -352,3 +383,11 @@ class FileReport:
     @property
     def status(self) -> str:
         return "error" if self.error else "ok"
+
+    @property
+    def incomplete(self) -> bool:
+        """sheetsync failed on part of this file (an `internal-error` finding): exit status 2."""
+        return any(f.code == INTERNAL_ERROR for f in self.findings)
+
+
+INTERNAL_ERROR = "internal-error"

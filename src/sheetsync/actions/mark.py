@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheetsync.contract import ISSUES_SHEET
+from sheetsync.contract import ISSUES_SHEET, SETTINGS_SHEET, TABLE_SHEETS
 from sheetsync.edits import ClearMarks, Edit, Highlight, OwnedColumn, ReplaceSheet
 from sheetsync.excel_limits import MAX_HYPERLINKS, MAX_ROWS, rows_listed
 from sheetsync.findings import Finding, Severity, sort_keys
@@ -32,6 +32,7 @@ ISSUES_COLUMNS = (
 )
 ISSUES_HEADERS = tuple(c.header for c in ISSUES_COLUMNS)
 CELL_COLUMN = ISSUES_HEADERS.index("Cell")
+CONTRACT_SHEETS = {s.name.casefold() for s in TABLE_SHEETS} | {SETTINGS_SHEET.casefold()}
 _A1 = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
@@ -114,9 +115,13 @@ def clear(book_path: Path) -> list[Edit]:
     return [ClearMarks(owned={ISSUES_SHEET: ISSUES_HEADERS})]
 
 
-def mark(book_path: Path, findings: Sequence[Finding]) -> list[Edit]:
-    """Write findings back: clear the previous marks, then the Issues sheet and highlights."""
-    issues, marked = marks(findings, sheet_names(book_path))
+def mark(book_path: Path, findings: Sequence[Finding], names: Sequence[str] | None = None) -> list[Edit]:
+    """Write findings back: clear the previous marks, then the Issues sheet and highlights.
+
+    `names` are the book's tabs when the caller has them (the live workbook); else they are
+    read from the file.
+    """
+    issues, marked = marks(findings, sheet_names(book_path) if names is None else names)
     return [*clear(book_path), issues, *marked]
 
 
@@ -130,6 +135,7 @@ class Marked:
     cells: int
     sheets: int
     backup: Path | None
+    nothing: str | None = None  # why nothing was written (a book with none of the contract's sheets)
 
 
 def mark_file(
@@ -146,13 +152,20 @@ def mark_file(
     report = check_path(book, today)
     if report.error:
         raise report.error
-    edits = mark(book, report.findings)
+    names = sheet_names(book)
+    if not any(name.casefold() in CONTRACT_SHEETS for name in names):
+        wanted = ", ".join(s.name for s in TABLE_SHEETS) + f" or {SETTINGS_SHEET}"
+        why = f"{book.name} has none of the order book's sheets ({wanted}); the book was not changed."
+        return Marked(len(report.findings), 0, 0, 0, 0, None, nothing=why)
+    found = len(report.findings)
+    edits = mark(book, report.findings, names)
+    del report  # the edits hold what is written; a million Finding objects need not outlive them
     kept = write_edits(book, edits, out, read_as, backup)
     issues = next(e for e in edits if isinstance(e, ReplaceSheet))
     highlighted = [e for e in edits if isinstance(e, Highlight)]
     return Marked(
-        findings=len(report.findings),
-        listed=rows_listed(len(report.findings)),
+        findings=found,
+        listed=rows_listed(found),
         linked=len(issues.links),
         cells=sum(len(e.cells) for e in highlighted),
         sheets=len(highlighted),

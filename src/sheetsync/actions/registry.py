@@ -8,6 +8,12 @@ shown on `Face.CLI` (a test holds them in step), the Excel ribbon one button per
 How a face calls an action: it reads the book its own way (a file, or the live workbook through
 the Excel port), calls `load(action)` with plain data, and applies the edits it gets back its own
 way (`io.ooxml.apply_edits.write_edits` for files; the port for a live book).
+
+A ribbon action gets its button once its core function exists (`available`). Without a handler
+of its own in `excel/ribbon.py`, the function is called with the parameters it names among
+book, book_path, findings, names, selected_sheet, selected_rows (`excel.ribbon.SUPPLIED`); edits
+it returns are applied, text is shown, a Path is opened. One that needs anything else shows no
+button until it has a handler.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ class Action:
     `name` is the stable id (the CLI command, the ribbon control id). `run` names the core
     function as "module:function". `writes` says the action changes the open book (a ribbon
     macro clears Excel's undo history, so the face warns once); `undo` names the action that
-    takes its changes out again.
+    takes its changes out again. On the ribbon, `image` is an Office icon (imageMso),
+    `screentip` the bold first line of the tooltip and `help` its body (supertip).
     """
 
     name: str
@@ -50,22 +57,49 @@ class Action:
     image: str = "HappyFace"
     writes: bool = False
     undo: str | None = None
+    screentip: str = ""
+
+    @property
+    def tip(self) -> str:
+        """The tooltip's first line: `screentip`, else the label."""
+        return self.screentip or self.label
 
 
 ACTIONS: tuple[Action, ...] = (
     Action("check", "Check workbook", "Validate every row and list the findings; never writes to the book.",
-           BOTH, "sheetsync.actions.check:check_book", group="Check", image="AcceptInvitation"),
+           BOTH, "sheetsync.actions.check:check_book", group="Check", image="AcceptInvitation",
+           screentip="Check the open workbook"),
     Action("mark", "Mark issues", "Write the Issues sheet and highlight each cell a finding points at.",
-           BOTH, "sheetsync.actions.mark:mark", group="Check", image="HighlightTextColorPicker",
-           writes=True, undo="clear"),
+           BOTH, "sheetsync.actions.mark:mark", group="Check", image="ConditionalFormattingMenu",
+           writes=True, undo="clear", screentip="Mark the findings in the workbook"),
     Action("clear", "Clear marks", "Remove the Issues sheet and every highlight sheetsync added, exactly.",
-           BOTH, "sheetsync.actions.mark:clear", group="Check", image="Clear", writes=True),
+           BOTH, "sheetsync.actions.mark:clear", group="Check", image="Clear", writes=True,
+           screentip="Take sheetsync's marks out again"),
+    Action("next", "Next issue", "Select the cell of the next finding after the active cell.",
+           RIBBON_ONLY, "sheetsync.actions.navigate:next_finding", group="Check", image="FillDown",
+           screentip="Go to the next finding"),
+    Action("previous", "Previous issue", "Select the cell of the finding before the active cell.",
+           RIBBON_ONLY, "sheetsync.actions.navigate:previous_finding", group="Check", image="FillUp",
+           screentip="Go to the previous finding"),
+    Action("explain", "Explain this cell", "Show the findings on the active cell and what to do about each.",
+           RIBBON_ONLY, "sheetsync.actions.navigate:findings_at", group="Check", image="Help",
+           screentip="What is wrong with this cell?"),
     Action("kpi", "KPI dashboard", "On-time delivery, OTIF, cycle times, fill rate and document accuracy.",
-           BOTH, "sheetsync.reporting.kpi:compute_kpis", group="Report", image="ChartInsert"),
+           BOTH, "sheetsync.reporting.kpi:compute_kpis", group="Report", image="ChartInsert",
+           screentip="KPI dashboard of this workbook"),
     Action("new", "New order tracker", "A blank order-tracking workbook in the standard layout.",
-           BOTH, "sheetsync.workbook.template:build_template", group="Workbook", image="FileNew"),
+           BOTH, "sheetsync.workbook.template:build_template", group="Workbook", image="FileNew",
+           screentip="Start a new order tracker"),
     Action("demo", "Demo workbook", "A realistic filled workbook with the mistakes real teams make.",
            CLI_ONLY, "sheetsync.demo.workbook:write_demo", group="Workbook"),
+    Action("addin", "Excel add-in", "Build the Excel add-in and template, or install it for this user.",
+           CLI_ONLY, "sheetsync.excel.addin:build", group="Workbook"),
+    Action("settings", "Settings", "Go to the Settings sheet: exporter, Today, Date Order, tolerances.",
+           RIBBON_ONLY, "sheetsync.io.read.settings:settings_sheet", group="Workbook", image="PropertySheet",
+           screentip="Open the workbook's Settings"),
+    Action("about", "About", "The sheetsync version, the workbook contract version and where Python runs.",
+           RIBBON_ONLY, "sheetsync.actions.about:about", group="Workbook", image="Info",
+           screentip="About sheetsync"),
     Action("sync", "Sync to store", "Load books into the team store, keep their history, report conflicts.",
            BOTH, "sheetsync.actions.sync:sync", group="Store", image="DatabaseSqlServer"),
     Action("history", "Order history", "What changed on an order between syncs: when, where, old -> new.",
@@ -101,4 +135,24 @@ def load(action: Action) -> Callable[..., Any]:
     return found
 
 
-__all__ = ["ACTIONS", "BOTH", "CLI_ONLY", "RIBBON_ONLY", "Action", "Face", "get", "load", "shown_on"]
+def available(action: Action) -> bool:
+    """True when the action's core function exists (a face hides the actions still being built)."""
+    module, _, function = action.run.partition(":")
+    try:
+        return callable(getattr(importlib.import_module(module), function, None))
+    except ImportError:
+        return False
+
+
+__all__ = [
+    "ACTIONS",
+    "BOTH",
+    "CLI_ONLY",
+    "RIBBON_ONLY",
+    "Action",
+    "Face",
+    "available",
+    "get",
+    "load",
+    "shown_on",
+]

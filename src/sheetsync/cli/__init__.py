@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sheetsync.cli import addin as _addin  # noqa: F401  (registers addin build, addin install)
 from sheetsync.cli import check as _check  # noqa: F401  (registers check)
 from sheetsync.cli import demo as _demo  # noqa: F401  (registers demo)
 from sheetsync.cli import kpi as _kpi  # noqa: F401  (registers kpi)

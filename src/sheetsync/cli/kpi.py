@@ -43,8 +43,10 @@ def _read(paths: list[Path]) -> tuple[list[Book], dict[Path, str]]:
         except FileError as exc:
             errors[path] = f"{exc.code}: {exc.message}"
             continue
-        if book.get("Orders") is None or book.get("Lines") is None:
-            errors[path] = "not an order book (no Orders or Lines sheet)"
+        missing = [name for name in ("Orders", "Lines") if book.get(name) is None]
+        if missing:
+            sheets = ", ".join(book.sheet_names) or "none"
+            errors[path] = f"not an order book: no {' and no '.join(missing)} sheet (its sheets: {sheets})"
         else:
             books.append(book)
     return books, errors

@@ -58,6 +58,9 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
     except FileError as error:
         _fail(error)
     console = Console(highlight=False)
+    if done.nothing:
+        console.print(f"Nothing to mark: {escape(done.nothing)}")
+        return
     console.print(
         f"{done.listed:,} findings in the Issues sheet; {done.cells:,} cells highlighted on "
         f"{done.sheets} sheet{'' if done.sheets == 1 else 's'}. {_written(book, out, done.backup)}."

@@ -18,8 +18,9 @@ HELP = (
     "Create a blank order-tracking workbook in the standard layout (contract v1).\n\n"
     "It has the Excel tables Orders, Lines, Shipments and Documents with their headers, formats "
     "and dropdowns (Incoterms, currencies, countries, units, statuses...), the Amount formula on "
-    "Lines, a Lists sheet holding the code lists and a port alias table you can extend, and a "
-    "Settings sheet (exporter, Date Order DMY/MDY, tolerances). Fill it in, then run "
+    "Lines, a Lists sheet holding the code lists, a port alias table you can extend and a Column Map "
+    "(your own headers -> contract columns, e.g. Order ID -> Order No), and a Settings sheet "
+    "(exporter, Date Order DMY/MDY, tolerances, Milestones Not Tracked). Fill it in, then run "
     "`sheetsync check BOOK`.\n\n"
     "\b\nExamples:\n"
     "  sheetsync new orders.xlsx\n"
@@ -40,5 +41,6 @@ def new(
         fail(f"{book} exists; add --force to replace it.")
     tables = ", ".join(s.name for s in TABLE_SHEETS)
     Console(highlight=False).print(
-        f"Wrote {escape(str(book))}: tables {tables}; sheets {LISTS_SHEET} and {SETTINGS_SHEET}."
+        f"Wrote {escape(str(book))}: tables {tables}; sheets {LISTS_SHEET} (code lists, port aliases, "
+        f"Column Map) and {SETTINGS_SHEET}."
     )

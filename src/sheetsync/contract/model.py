@@ -41,9 +41,16 @@ TYPE_NAMES: dict[Kind, str] = {
 }
 
 
+_NOT_KEY = re.compile(r"[^\w%#]|_", re.UNICODE)
+
+
 def header_key(text: str) -> str:
-    """Normalise a header for matching: NFKC, casefold, no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
+    """Normalise a header for matching: NFKC, casefold, no spaces and no punctuation but `%` and `#`.
+
+    `Order No.`, `ORDER NO`, `order_no` and `Order-No` share a key; `Insurance %` and `Item #`
+    keep the sign that gives them their meaning.
+    """
+    return _NOT_KEY.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Column:
     width: float = 14
     formula: str | None = None  # template formula, with {row} for the row number
     description: str = ""
+    unit: str | None = None  # the unit of measure the values are in ("kg", "m3"), if any
 
     @property
     def type_name(self) -> str:

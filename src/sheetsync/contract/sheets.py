@@ -72,11 +72,15 @@ def _milestone_columns() -> tuple[Column, ...]:
     return tuple(columns)
 
 
-ORDER_NO_ALIASES = ("PO No", "PO #", "PO", "PO Number", "Order Number", "Order #", "Order", "Contract No")
+ORDER_NO_ALIASES = (
+    "PO No", "PO #", "PO", "PO Number", "PO Num", "Order Number", "Order #", "Order", "Order ID",
+    "Contract No",
+)  # fmt: skip
 
 ORDERS = Sheet(
     name="Orders",
     table="Orders",
+    aliases=("Purchase Orders", "PO Register", "Order Register", "Order List", "Order Book"),
     description="One row per order.",
     columns=(
         _text(
@@ -87,14 +91,13 @@ ORDERS = Sheet(
             width=14,
             description="Buyer PO / contract number; unique in the workbook.",
         ),
-        _date("order_date", "Order Date", A, "PO Date", "Date", description="Date the PO was confirmed."),
+        _date("order_date", "Order Date", A, "PO Date", "Order Dt", description="Date the PO was confirmed."),
         _text("buyer", "Buyer", A, "Customer", "Client", width=22),
         _code(
             "buyer_country",
             "Buyer Country",
             A,
             "Countries",
-            "Country",
             "Buyer Ctry",
             description="ISO 3166-1 alpha-2.",
         ),
@@ -123,7 +126,6 @@ ORDERS = Sheet(
             A,
             "Named Place",
             "Incoterm Port",
-            "Place",
             description="The named place or port the Incoterm needs.",
         ),
         _text(
@@ -165,13 +167,12 @@ ORDERS = Sheet(
             "CCY",
             description="ISO 4217; all lines of an order use it.",
         ),
-        _text("payment_terms", "Payment Terms", A, "Payment", "Terms", "Pay Terms", codelist="Payment Terms"),
+        _text("payment_terms", "Payment Terms", A, "Pay Terms", "Payment Term", codelist="Payment Terms"),
         _num(
             "deposit_pct",
             "Deposit %",
             When.NEVER,
             PCT_FMT,
-            "Deposit",
             "Deposit Pct",
             minimum=0,
             maximum=100,
@@ -224,12 +225,12 @@ ORDERS = Sheet(
             "Insurance %",
             When.CIF_CIP,
             PCT_FMT,
-            "Insurance",
             "Insured %",
+            "Insurance Pct",
             minimum=0,
             description="Cover, at least 110 % of the CIF/CIP value (UCP 600 art. 28(f)).",
         ),
-        _text("coordinator", "Coordinator", A, "Merchandiser", "Order Follower", "Owner"),
+        _text("coordinator", "Coordinator", A, "Merchandiser", "Order Follower"),
         _text("status", "Status", A, "Order Status", codelist="Statuses"),
         *_milestone_columns(),
     ),
@@ -238,7 +239,7 @@ ORDERS = Sheet(
 LINES = Sheet(
     name="Lines",
     table="Lines",
-    aliases=("Order Lines", "Items"),
+    aliases=("Order Lines", "Items", "Line Items", "PO Lines"),
     description="One row per order line.",
     columns=(
         _text("order_no", "Order No", A, *ORDER_NO_ALIASES, description="Must exist in Orders."),
@@ -247,8 +248,10 @@ LINES = Sheet(
             "Line",
             A,
             "Line No",
-            "Item",
+            "Line #",
+            "Item",  # ambiguous with Description: decided by the cells (numbers or text)
             "Item No",
+            "Item #",
             "#",
             minimum=1,
             width=6,
@@ -261,6 +264,8 @@ LINES = Sheet(
             A,
             "Goods Description",
             "Desc",
+            "Item",
+            "Item Description",
             "Product",
             width=30,
             description="Goods description, as it will appear on documents.",
@@ -308,17 +313,16 @@ LINES = Sheet(
             "Unit of Measure",
             description="UN/ECE Rec. 20 code; PCS/PC/PCE -> H87, KG -> KGM.",
         ),
-        _num(
-            "unit_price", "Unit Price", A, MONEY_FMT, "U/Price", "Price", "Unit Cost", "FOB Price", minimum=0
-        ),
+        _num("unit_price", "Unit Price", A, MONEY_FMT, "U/Price", "Price", "Price Per Unit", minimum=0),
         _num(
             "amount",
             "Amount",
             A,
             MONEY_FMT,
             "Amt",
-            "Total",
+            "Total Amount",
             "Line Amount",
+            "Line Total",
             "Value",
             formula='=IFERROR([@Quantity]*[@[Unit Price]],"")',
             description="= Quantity × Unit Price (a formula in the template).",
@@ -333,9 +337,9 @@ LINES = Sheet(
             "NW",
             "Net Weight",
             "Net Wt",
-            "N.W. (kg)",
             "Net kg",
             minimum=0,
+            unit="kg",
         ),
         _num(
             "gross_kg",
@@ -346,12 +350,23 @@ LINES = Sheet(
             "GW",
             "Gross Weight",
             "Gross Wt",
-            "G.W. (kg)",
             "Gross kg",
             minimum=0,
+            unit="kg",
             description="≥ net weight.",
         ),
-        _num("volume_m3", "Volume m3", When.NEVER, KG_FMT, "CBM", "Volume", "M3", "Measurement", minimum=0),
+        _num(
+            "volume_m3",
+            "Volume m3",
+            When.NEVER,
+            KG_FMT,
+            "CBM",
+            "Volume",
+            "M3",
+            "Measurement",
+            minimum=0,
+            unit="m3",
+        ),
         _text(
             "shipment_no",
             "Shipment No",
@@ -367,14 +382,40 @@ LINES = Sheet(
 SHIPMENTS = Sheet(
     name="Shipments",
     table="Shipments",
-    aliases=("Shipping",),
+    aliases=("Shipping", "Shipment Tracker"),
     required=False,
     description="One row per shipment; an order may ship in parts.",
     columns=(
         _text("shipment_no", "Shipment No", A, "Shipment", "Shipment #", "Shpt No"),
         _text("order_no", "Order No", A, *ORDER_NO_ALIASES, description="Must exist in Orders."),
-        _text("carrier", "Carrier", When.NEVER, "Shipping Line", "Airline", "Forwarder"),
-        _text("vessel", "Vessel / Flight", When.NEVER, "Vessel", "Flight", "Vessel/Voyage", "Vessel Voyage"),
+        _text(
+            "carrier",
+            "Carrier",
+            When.NEVER,
+            "Carrier Name",
+            "Shipping Line",
+            "Airline",
+            description="The shipping line or airline (not the forwarder).",
+        ),
+        _text(
+            "forwarder",
+            "Forwarder",
+            When.NEVER,
+            "Freight Forwarder",
+            "Forwarding Agent",
+            "Forwarder Name",
+            description="The freight forwarder: the shipping instruction goes to it.",
+        ),
+        _text(
+            "vessel",
+            "Vessel / Flight",
+            When.NEVER,
+            "Vessel",
+            "Vessel Name",
+            "Flight",
+            "Vessel/Voyage",
+            "Vessel Voyage",
+        ),
         _text(
             "bl_no",
             "B/L or AWB No",
@@ -400,8 +441,19 @@ SHIPMENTS = Sheet(
             description="ISO 6346 (4 letters + 7 digits, check digit valid); several separated by `;`.",
         ),
         _int("packages", "Packages", A, "Pkgs", "No of Packages", "Ctns", "Cartons", minimum=0, width=10),
-        _num("gross_kg", "Gross Weight kg", A, KG_FMT, "G.W.", "GW", "Gross Weight", "Gross Wt", minimum=0),
-        _num("volume_m3", "Volume m3", When.NEVER, KG_FMT, "CBM", "Volume", "M3", minimum=0),
+        _num(
+            "gross_kg",
+            "Gross Weight kg",
+            A,
+            KG_FMT,
+            "G.W.",
+            "GW",
+            "Gross Weight",
+            "Gross Wt",
+            minimum=0,
+            unit="kg",
+        ),
+        _num("volume_m3", "Volume m3", When.NEVER, KG_FMT, "CBM", "Volume", "M3", minimum=0, unit="m3"),
         _date("etd", "ETD", When.NEVER),
         _date("atd", "ATD", When.NEVER, "On Board Date", "Shipped On Board"),
         _date("eta", "ETA", When.NEVER),
@@ -449,8 +501,8 @@ DOCUMENTS = Sheet(
         _num("amount", "Amount", When.NEVER, MONEY_FMT),
         _num("quantity", "Quantity", When.NEVER, QTY_FMT),
         _int("packages", "Packages", When.NEVER),
-        _num("net_kg", "Net kg", When.NEVER, KG_FMT, "Net Weight kg"),
-        _num("gross_kg", "Gross kg", When.NEVER, KG_FMT, "Gross Weight kg"),
+        _num("net_kg", "Net kg", When.NEVER, KG_FMT, "Net Weight kg", unit="kg"),
+        _num("gross_kg", "Gross kg", When.NEVER, KG_FMT, "Gross Weight kg", unit="kg"),
     ),
 )
 
@@ -465,11 +517,23 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
     ("Amount Tolerance", 0.01, "Money differences up to this much are ignored (one minor unit)."),
     ("Weight Tolerance %", 1, "Weight differences up to this percentage are ignored."),
     ("Grace Days", 0, "Days of grace before a delivery counts as late in the KPIs."),
+    (
+        "Milestones Not Tracked",
+        "",
+        "Milestones this team does not record, comma-separated (e.g. Inspection, Docs Sent): "
+        "left out of every milestone rule and KPI.",
+    ),
     ("Base Currency", "", "Totals across currencies are in this currency, by the Rates table on Lists."),
     ("Store View", "", "Set by sheetsync pull: this book is a view of the store, and sync skips it."),
 )
 
 LISTS_SHEET = "Lists"
+# The Lists sheet's Column Map: a team's own header -> the contract column, per sheet.
+COLUMN_MAP_HEADERS = ("Map Sheet", "Header as Written", "Contract Column")
+COLUMN_MAP_EXAMPLES: tuple[tuple[str, str, str], ...] = (
+    ("Orders", "Order ID", "Order No"),
+    ("Lines", "PO Line Number", "Line"),
+)
 ISSUES_SHEET = "Issues"
 
 TABLE_SHEETS: tuple[Sheet, ...] = (ORDERS, LINES, SHIPMENTS, DOCUMENTS)

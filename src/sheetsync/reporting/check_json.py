@@ -38,9 +38,9 @@ def summarise(reports: Sequence[FileReport]) -> Summary:
 
 
 def exit_status(reports: Sequence[FileReport]) -> int:
-    """2 when a file could not be read, else 1 when any error-severity finding, else 0."""
+    """2 when a file could not be read or was checked only in part; else 1 on errors; else 0."""
     summary = summarise(reports)
-    if summary.unreadable:
+    if summary.unreadable or any(r.incomplete for r in reports):
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if summary.errors else EXIT_CLEAN
 

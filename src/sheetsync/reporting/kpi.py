@@ -18,7 +18,15 @@ import pandas as pd
 import sheetsync.rules  # noqa: F401  (registers every rule family)
 from sheetsync.book import Book
 from sheetsync.findings import Finding
-from sheetsync.reporting.kpi_facts import OrderIndex, document_groups, milestone_events, order_facts
+from sheetsync.reporting.kpi_facts import (
+    AT_POINT,
+    LATER,
+    LATEST,
+    OrderIndex,
+    document_groups,
+    milestone_events,
+    order_facts,
+)
 from sheetsync.rules.engine import REGISTRY, Context, run_rules
 from sheetsync.rules.judge import judge_date
 from sheetsync.rules.normalise import normalise_book
@@ -55,6 +63,7 @@ class KpiReport:
     groups: dict[str, list[Metric]]
     excluded: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    judged: dict[str, int] = field(default_factory=dict)  # delivered orders by how they were judged
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +71,7 @@ class KpiReport:
             "by": self.by,
             "groups": {g: [asdict(m) for m in ms] for g, ms in self.groups.items()},
             "excluded": self.excluded,
+            "judged": self.judged,
             "notes": self.notes,
         }
 
@@ -196,12 +206,17 @@ def _grouped(ev: dict[str, pd.DataFrame], by: GroupBy | None) -> dict[str, list[
     return groups
 
 
+def _judged(facts: pd.DataFrame) -> dict[str, int]:
+    """Delivered orders by how their delivery date was found (RULES.md §11)."""
+    basis = facts["basis"]
+    return {how: int((basis == how).sum()) for how in (AT_POINT, LATER, LATEST)}
+
+
 def _excluded(facts: pd.DataFrame, cancelled: int) -> dict[str, int]:
     delivered = facts["delivery"].notna()
     return {
         "cancelled": cancelled,
-        "not yet delivered": int((~delivered & facts["rule_known"]).sum()),
-        "no delivery rule for the Incoterm": int((~facts["rule_known"]).sum()),
+        "not yet delivered": int((~delivered).sum()),
         "delivered, no Plan to judge on time": int((delivered & facts["commit"].isna()).sum()),
         "delivered, no invoices registered (in full not measured)": int(
             (delivered & facts["commit"].notna() & facts["invoiced"].isna()).sum()
@@ -231,4 +246,8 @@ def compute_kpis(
         notes.append(NO_HISTORY)
     notes.append("Perfect order excludes condition: damage is not recorded")
     excluded = _excluded(facts, sum(d.cancelled for d in data))
-    return KpiReport(day, by, _grouped(ev, by), excluded, notes)
+    judged = _judged(facts)
+    notes[1:1] = [
+        f"Delivery judged {how}: {n:,} orders" for how, n in judged.items() if n and how != AT_POINT
+    ]
+    return KpiReport(day, by, _grouped(ev, by), excluded, notes, judged)

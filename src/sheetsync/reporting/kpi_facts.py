@@ -14,20 +14,25 @@ import numpy.typing as npt
 import pandas as pd
 
 from sheetsync.book import Book
-from sheetsync.contract.codelists import COUNTED_UNITS, LC_PAYMENT_TERMS
+from sheetsync.contract.codelists import COUNTED_UNITS, INCOTERMS_2020, LC_PAYMENT_TERMS
 from sheetsync.findings import Finding, Severity
 from sheetsync.rules.milestone_chain import Chain
 from sheetsync.rules.orderdata import order_index, order_keys
 
 Positions = npt.NDArray[np.intp]
 INVOICE = "Commercial Invoice"
-# Incoterm family -> (delivery actual on the order, its plan, the shipment date that wins).
-DELIVERY_RULES: dict[str, tuple[str, str, str | None]] = {
-    "E": ("cargo_ready_actual", "cargo_ready_plan", None),
-    "F": ("etd_actual", "etd_plan", "last_atd"),
-    "C": ("etd_actual", "etd_plan", "last_atd"),
-    "D": ("eta_actual", "eta_plan", "last_ata"),
-}
+# The movements of an order, in order: (actual on the order, its plan, the shipment date that wins).
+MOVEMENTS: tuple[tuple[str, str, str | None], ...] = (
+    ("cargo_ready_actual", "cargo_ready_plan", None),
+    ("etd_actual", "etd_plan", "last_atd"),
+    ("eta_actual", "eta_plan", "last_ata"),
+)
+# Incoterm family -> the movement that is the seller's delivery point (RULES.md §11).
+DELIVERY_POINT: dict[str, int] = {"E": 0, "F": 1, "C": 1, "D": 2}
+# How an order's delivery was judged (KpiReport.judged).
+AT_POINT = "at the Incoterm's delivery point"
+LATER = "on a later movement (delivery point not recorded)"
+LATEST = "on the latest movement (Incoterm missing or not an Incoterms 2020 rule)"
 ORDER_COLUMNS = (
     "order_no", "order_date", "buyer", "coordinator", "status", "incoterm", "payment_terms",
     "tolerance_pct", "etd_actual", "balance_received_actual", "production_start_actual",
@@ -113,17 +118,37 @@ def _invoiced(book: Book, index: OrderIndex, facts: pd.DataFrame, grace_days: in
 
 
 def _delivery(facts: pd.DataFrame) -> pd.DataFrame:
-    """Delivery date and commit date by the Incoterm's family (EXW, F and C terms, D terms)."""
-    family = facts["incoterm"].astype("string").str[0]
+    """Delivery date, commit date and how they were judged (RULES.md §11).
+
+    The Incoterm's delivery point (EXW: cargo ready; F and C terms: departure; D terms: arrival)
+    when its actual is recorded; else the latest later movement with an actual, against its own
+    Plan; an order without an Incoterms 2020 rule is judged on the latest movement recorded.
+    Without any such actual the order is not yet delivered.
+    """
+    incoterm = facts["incoterm"].astype("string")
+    known = incoterm.isin(INCOTERMS_2020).fillna(False).to_numpy(dtype=bool)
+    point = incoterm.str[0].map(DELIVERY_POINT).to_numpy(dtype=float, na_value=np.nan)
+    point = np.where(known, point, 0)
+    n = len(facts)
     delivery = pd.Series(pd.NaT, index=facts.index, dtype="datetime64[ns]")
     commit = delivery.copy()
-    for letter, (actual, plan, shipped) in DELIVERY_RULES.items():
-        mine = family == letter
+    stage = np.full(n, -1)
+    for i, (actual, plan, shipped) in enumerate(MOVEMENTS):
         date = facts[actual] if shipped is None else facts[shipped].fillna(facts[actual])
+        recorded = date.notna().to_numpy(dtype=bool) & (i >= point)
+        delivery = delivery.mask(recorded, date)  # a later movement replaces an earlier one...
+        commit = commit.mask(recorded, facts[plan])
+        stage = np.where(recorded, i, stage)
+    # ...except that the delivery point itself wins when it is recorded.
+    at_point = np.zeros(n, dtype=bool)
+    for i, (actual, plan, shipped) in enumerate(MOVEMENTS):
+        date = facts[actual] if shipped is None else facts[shipped].fillna(facts[actual])
+        mine = known & (point == i) & date.notna().to_numpy(dtype=bool)
         delivery = delivery.mask(mine, date)
         commit = commit.mask(mine, facts[plan])
-    known = family.isin(list(DELIVERY_RULES)).fillna(False).astype(bool)
-    return pd.DataFrame({"delivery": delivery, "commit": commit, "rule_known": known})
+        at_point |= mine
+    basis = np.where(at_point, AT_POINT, np.where(stage < 0, "", np.where(known, LATER, LATEST)))
+    return pd.DataFrame({"delivery": delivery, "commit": commit, "basis": basis, "rule_known": known})
 
 
 def order_facts(
@@ -137,6 +162,8 @@ def order_facts(
     facts = facts.join(_shipment_dates(book, index))
     facts = facts.join(_delivery(facts))
     history = pd.Series(commit_dates, dtype="datetime64[ns]").reindex(index.keys.to_numpy()).to_numpy()
+    # The first-recorded Plan is that of the delivery point: it judges only orders delivered there.
+    history = np.where(facts["basis"].to_numpy() == AT_POINT, history, np.datetime64("NaT"))
     facts["commit_flagged"] = pd.isna(history)
     facts["commit"] = facts["commit"].where(facts["commit_flagged"], history)
     lines, pos = index.child("Lines") or (pd.DataFrame({"quantity": []}), np.zeros(0, dtype=np.intp))
@@ -176,7 +203,7 @@ def document_groups(book: Book, index: OrderIndex, doc_findings: Iterable[Findin
 
 def milestone_events(book: Book, index: OrderIndex) -> pd.DataFrame:
     """Every milestone of a live order with both dates: order position, actual date, done by plan."""
-    chain = Chain.of(book.sheets["Orders"])
+    chain = Chain.of(book.sheets["Orders"], book.settings.milestones_not_tracked)
     row, col = np.nonzero(chain.has_plan & chain.has_actual)
     pos = index.of_row[row]
     mine = pos >= 0

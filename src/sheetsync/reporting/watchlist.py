@@ -45,7 +45,7 @@ class Item:
 def _items(book: Book, today: dt.date) -> Iterable[Item]:
     """The milestone-overdue and milestone-due-soon hits of one book, as items."""
     sd = book.sheets["Orders"]
-    chain = Chain.of(sd)
+    chain = Chain.of(sd, book.settings.milestones_not_tracked)
     horizon = np.datetime64(today, "D") + np.timedelta64(book.settings.due_soon_days, "D")
     pos, col = np.nonzero(chain.waiting & (chain.plan <= horizon))
     hits = sd.frame.iloc[pos]
@@ -75,7 +75,7 @@ def stage_counts(books: Iterable[Book]) -> dict[str, int]:
     """Open orders (not Closed or Cancelled) by the last milestone of the chain with an actual."""
     counts: Counter[str] = Counter()
     for book in books:
-        chain = Chain.of(book.sheets["Orders"])
+        chain = Chain.of(book.sheets["Orders"], book.settings.milestones_not_tracked)
         done = chain.has_actual[chain.live & ~chain.closed]
         last = len(MILESTONES) - 1 - np.argmax(done[:, ::-1], axis=1)
         started = done.any(axis=1)

@@ -8,6 +8,8 @@ from sheetsync.book import Book
 from sheetsync.findings import Finding
 from sheetsync.rules.engine import Context, rule
 from sheetsync.rules.orderdata import (
+    INDEXED,
+    LINES,
     above,
     amount_tolerance,
     at_rows,
@@ -19,7 +21,10 @@ from sheetsync.rules.orderdata import (
 )
 
 
-@rule("calc-line-amount", needs=("Orders", "Lines"))
+@rule(
+    "calc-line-amount",
+    needs=(*INDEXED, *LINES, "Orders.currency", "Lines.quantity", "Lines.unit_price", "Lines.amount"),
+)
 def line_amount(book: Book, ctx: Context) -> Iterator[Finding]:
     """Amount must equal Quantity × Unit Price within Amount Tolerance."""
     lines = child_rows(book, "Lines")
@@ -31,7 +36,7 @@ def line_amount(book: Book, ctx: Context) -> Iterator[Finding]:
     yield from at_rows("calc-line-amount", book.sheets["Lines"], hit, "amount", expected=should_be)
 
 
-@rule("calc-gross-lt-net", needs=("Orders", "Lines"))
+@rule("calc-gross-lt-net", needs=(*INDEXED, *LINES, "Lines.gross_kg", "Lines.net_kg"))
 def gross_below_net(book: Book, ctx: Context) -> Iterator[Finding]:
     """Gross weight includes packing, so it is never below net weight."""
     lines = child_rows(book, "Lines")

@@ -223,7 +223,7 @@ def ports(book: Book, ctx: Context) -> Iterable[Finding]:
     return _by_codelist(book, "Ports", _judge_port(book.port_aliases))
 
 
-@rule("code-hs", "code-hs-chapter", "code-hs-lost-zero", needs=("Lines",))
+@rule("code-hs", "code-hs-chapter", "code-hs-lost-zero", needs=("Lines.hs_code",))
 def hs_codes(book: Book, ctx: Context) -> Iterable[Finding]:
     """HS Code: 6–10 digits, a real chapter, and stored as text."""
     lines = book.sheets["Lines"]
@@ -237,7 +237,7 @@ def hs_codes(book: Book, ctx: Context) -> Iterable[Finding]:
             yield _finding(lines, "code-hs-lost-zero", row, "hs_code", value)
 
 
-@rule("code-container", needs=("Shipments",))
+@rule("code-container", needs=("Shipments.container_no",))
 def containers(book: Book, ctx: Context) -> Iterable[Finding]:
     """Container No: ISO 6346 shape and check digit, for each number in the cell."""
     shipments = book.sheets["Shipments"]

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 
 from sheetsync.book import Book
 from sheetsync.findings import Finding, sort_keys
-from sheetsync.rules.engine import Context, run_rules
+from sheetsync.rules.blank_columns import collapse_blank_columns
+from sheetsync.rules.engine import Context, internal_error, run_rules
 from sheetsync.rules.normalise import normalise_book
 
 
@@ -28,8 +29,12 @@ def check_book(book: Book, today: dt.date | None = None) -> list[Finding]:
     """
     ctx = Context(today=judge_date(book, today))
     with collector_paused():
-        found = list(book.findings) + normalise_book(book) + run_rules(book, ctx)
-        return sort_findings(found)
+        try:
+            notes = normalise_book(book)
+        except Exception as exc:
+            notes = [internal_error(book, "normalise (aliases of codes)", exc)]
+        found = list(book.findings) + notes + run_rules(book, ctx)
+        return sort_findings(collapse_blank_columns(book, found))
 
 
 @contextmanager

@@ -17,6 +17,9 @@ from sheetsync.contract.codelists import COUNTED_UNITS, MEASURED_UNITS, ZERO_DEC
 from sheetsync.findings import Finding
 from sheetsync.rules.engine import Context, rule
 from sheetsync.rules.orderdata import (
+    INDEXED,
+    LINES,
+    SHIPMENTS,
     SHIPPED_STATUSES,
     above,
     at_rows,
@@ -33,11 +36,15 @@ from sheetsync.rules.orderdata import (
 
 INVOICE = "Commercial Invoice"
 BULK_TOLERANCE_PCT = 5.0  # UCP 600 30(b): goods not counted in units
+LC = (*INDEXED, "Orders.payment_terms")  # what lc_orders() reads
+# The register columns `invoices()` reads: a register without them would change the totals.
+REGISTER = ("Documents.order_no", "Documents.type", "Documents.shipment_no", "Documents.generated")
 
 
 def invoices(book: Book) -> pd.DataFrame | None:
     """The latest Commercial Invoice per (order, shipment) in the register, or None without one."""
-    if book.get("Documents") is None:
+    register = book.get("Documents")
+    if register is None or not all(register.has(n.split(".")[1]) for n in REGISTER):
         return None
     docs = child_rows(book, "Documents")
     ci = docs.loc[docs["type"] == INVOICE]
@@ -66,7 +73,18 @@ def in_minor_units(values: pd.Series, currency: pd.Series) -> pd.Series:
     return values.round(2).where(~currency.isin(ZERO_DECIMAL_CURRENCIES), values.round(0))
 
 
-@rule("lc-amount-exceeded", needs=("Orders", "Lines"))
+@rule(
+    "lc-amount-exceeded",
+    needs=(
+        *LC,
+        *LINES,
+        "Orders.lc_amount",
+        "Orders.tolerance_pct",
+        "Orders.currency",
+        "Lines.amount",
+        *(f"?{n}" for n in (*REGISTER, "Documents.amount")),
+    ),
+)
 def amount_exceeded(book: Book, ctx: Context) -> Iterator[Finding]:
     """Neither the order total nor the invoiced total may draw more than the Ceiling."""
     orders = trusted(book, lc_orders(book), "tolerance_pct")
@@ -92,7 +110,19 @@ def quantity_tolerance(lines: pd.DataFrame, orders: pd.DataFrame) -> pd.Series:
     return orders["tolerance_pct"].fillna(default)
 
 
-@rule("lc-quantity-over", "lc-quantity-short", needs=("Orders", "Lines", "Documents"))
+@rule(
+    "lc-quantity-over",
+    "lc-quantity-short",
+    needs=(
+        *LC,
+        *LINES,
+        *REGISTER,
+        "Orders.tolerance_pct",
+        "Lines.unit",
+        "Lines.quantity",
+        "Documents.quantity",
+    ),
+)
 def quantity(book: Book, ctx: Context) -> Iterator[Finding]:
     """Invoiced quantity within ordered ± t (UCP 600 art. 30); short only once shipped."""
     ci = invoices(book)
@@ -114,7 +144,7 @@ def quantity(book: Book, ctx: Context) -> Iterator[Finding]:
         )  # fmt: skip
 
 
-@rule("lc-partial-shipment", needs=("Orders", "Shipments"))
+@rule("lc-partial-shipment", needs=(*LC, *SHIPMENTS, "Shipments.vessel", "Shipments.etd", "Shipments.atd"))
 def partial_shipment(book: Book, ctx: Context) -> Iterator[Finding]:
     """Shipments on more than one Vessel/Flight + ETD are a partial shipment (art. 31)."""
     orders = lc_orders(book)

@@ -14,15 +14,17 @@ import pandas as pd
 from sheetsync.book import Book
 from sheetsync.findings import Finding
 from sheetsync.rules.engine import Context, rule
-from sheetsync.rules.lc import trusted
+from sheetsync.rules.lc import LC, trusted
 from sheetsync.rules.orderdata import at_rows, by_key, child_rows, day, hits, lc_orders, lookup
 
 DEFAULT_PRESENTATION_DAYS = 21  # UCP 600 art. 14(c)
+DEPARTED = ("?Shipments.order_no", "?Shipments.atd")  # what departed() reads, when there are shipments
 
 
 def departed(book: Book, orders: pd.DataFrame) -> pd.DataFrame:
     """Shipments rows of `orders` with an ATD."""
-    if book.get("Shipments") is None:
+    shipments = book.get("Shipments")
+    if shipments is None or not (shipments.has("order_no") and shipments.has("atd")):
         return pd.DataFrame({"key": pd.Series(dtype=object), "atd": pd.Series(dtype="datetime64[ns]")})
     ships = child_rows(book, "Shipments")
     return ships.loc[ships["key"].isin(orders["key"]) & ships["atd"].notna()]
@@ -40,7 +42,11 @@ def today_of(ctx: Context) -> pd.Timestamp:
     return pd.Timestamp(ctx.today)
 
 
-@rule("lc-shipment-late", "lc-shipment-at-risk", needs=("Orders",))
+@rule(
+    "lc-shipment-late",
+    "lc-shipment-at-risk",
+    needs=(*LC, *DEPARTED, "Orders.latest_shipment", "Orders.etd_actual", "Orders.etd_plan"),
+)
 def shipment_dates(book: Book, ctx: Context) -> Iterator[Finding]:
     """Ship by Latest Shipment (art. 29(c) does not extend it); plan ETD before it."""
     orders = lc_orders(book)
@@ -72,7 +78,25 @@ def deadline(orders: pd.DataFrame, ship_date: pd.Series) -> pd.Series:
     return by_days.where(expiry.isna() | (by_days <= expiry), expiry)
 
 
-@rule("lc-presentation-late", "lc-presentation-at-risk", needs=("Orders",))
+@rule(
+    "lc-presentation-late",
+    "lc-presentation-at-risk",
+    needs=(
+        *LC,
+        *DEPARTED,
+        *(
+            f"Orders.{k}"
+            for k in (
+                "presentation_days",
+                "lc_expiry",
+                "etd_plan",
+                "etd_actual",
+                "docs_sent_plan",
+                "docs_sent_actual",
+            )
+        ),
+    ),
+)
 def presentation(book: Book, ctx: Context) -> Iterator[Finding]:
     """Present documents by the Deadline (art. 14(c)); warn when the plan or the date is near."""
     orders = trusted(book, lc_orders(book), "presentation_days")
@@ -96,7 +120,7 @@ def presentation(book: Book, ctx: Context) -> Iterator[Finding]:
         yield from at_rows(code, book.sheets["Orders"], hit, key, deadline=due_by)
 
 
-@rule("lc-expired", needs=("Orders",))
+@rule("lc-expired", needs=(*LC, *DEPARTED, "Orders.lc_expiry", "Orders.etd_actual"))
 def expired(book: Book, ctx: Context) -> Iterator[Finding]:
     """An unshipped order whose credit has expired needs an extension."""
     orders = lc_orders(book)
@@ -105,7 +129,7 @@ def expired(book: Book, ctx: Context) -> Iterator[Finding]:
     yield from at_rows("lc-expired", book.sheets["Orders"], hits(orders, late), "lc_expiry")
 
 
-@rule("lc-dates-inconsistent", needs=("Orders",))
+@rule("lc-dates-inconsistent", needs=(*LC, "Orders.latest_shipment", "Orders.lc_expiry", "Orders.order_date"))
 def dates_inconsistent(book: Book, ctx: Context) -> Iterator[Finding]:
     """Latest Shipment after expiry, or a credit that expired before the order was placed."""
     orders = lc_orders(book)

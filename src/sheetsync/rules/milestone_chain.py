@@ -62,15 +62,21 @@ class Chain:
     closed: Mask
 
     @classmethod
-    def of(cls, sd: SheetData) -> Chain:
+    def of(cls, sd: SheetData, untracked: frozenset[str] = frozenset()) -> Chain:
+        """The chain of an Orders sheet; `untracked` milestones (Settings) apply to no order.
+
+        Without a Deposit % column, Deposit Received applies to every order that has its columns.
+        """
         frame = sd.frame
         status = frame["status"]
         not_applicable = _cell_mask(sd, sd.not_applicable, "plan") | _cell_mask(
             sd, sd.not_applicable, "actual"
         )
         applies = ~not_applicable
-        deposit = frame["deposit_pct"].to_numpy(dtype=float, na_value=np.nan)
-        applies[:, DEPOSIT] &= np.nan_to_num(deposit, nan=0.0) > 0
+        if sd.has("deposit_pct"):
+            deposit = frame["deposit_pct"].to_numpy(dtype=float, na_value=np.nan)
+            applies[:, DEPOSIT] &= np.nan_to_num(deposit, nan=0.0) > 0
+        applies[:, [INDEX[m] for m in MILESTONES if m in untracked]] = False
         return cls(
             sheet=sd,
             plan=_dates(sd, "plan"),

@@ -6,7 +6,8 @@ once; Python only runs per finding, with the dates turned to text in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from sheetsync.contract.codelists import MILESTONE_SEQUENCE, MILESTONES
 from sheetsync.contract.sheets import milestone_key
 from sheetsync.findings import Finding, finding
 from sheetsync.rules.emit import findings_for
-from sheetsync.rules.engine import Context, rule
+from sheetsync.rules.engine import Context, add_rule
 from sheetsync.rules.milestone_chain import INDEX, Chain, Dates, Mask
 
 Day = Dates | np.datetime64  # an array of dates, or one date for all
@@ -77,29 +78,36 @@ def _orders(book: Book, ctx: Context) -> _Emitter:
     assert orders is not None  # guaranteed by `needs`
     built = ctx.shared.get("milestone-chain")
     if built is None or built.sheet is not orders:
-        built = ctx.shared["milestone-chain"] = _Emitter(Chain.of(orders))
+        built = ctx.shared["milestone-chain"] = _Emitter(
+            Chain.of(orders, book.settings.milestones_not_tracked)
+        )
     assert isinstance(built, _Emitter)
     return built
 
 
-@rule("milestone-overdue", "milestone-due-soon", needs=("Orders",))
-def late_or_due_soon(book: Book, ctx: Context) -> Iterator[Finding]:
+def _only(column: int) -> Mask:
+    """A (1 × milestones) mask selecting one milestone."""
+    mask = np.zeros((1, len(MILESTONES)), dtype=bool)
+    mask[0, column] = True
+    return mask
+
+
+def late_or_due_soon(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
     """Planned milestones without an actual: passed (overdue) or within Due Soon Days."""
     emit = _orders(book, ctx)
     c = emit.chain
     today = np.datetime64(ctx.today, "D")
     horizon = today + np.timedelta64(book.settings.due_soon_days, "D")
-    waiting = c.waiting
+    waiting = c.waiting & only
     yield from emit.each("milestone-overdue", waiting & (c.plan < today), "plan", since=today)
     yield from emit.each("milestone-due-soon", waiting & (c.plan >= today) & (c.plan <= horizon), "plan")
 
 
-@rule("milestone-done-late", "milestone-actual-future", needs=("Orders",))
-def done_late_or_future(book: Book, ctx: Context) -> Iterator[Finding]:
+def done_late_or_future(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
     """Actuals after their plan (history, for every live order) or after today (impossible)."""
     emit = _orders(book, ctx)
     c = emit.chain
-    live = c.live[:, None]
+    live = c.live[:, None] & only
     late = live & c.has_actual & c.has_plan & (c.actual > c.plan)
     yield from emit.each("milestone-done-late", late, "actual")
     future = live & c.has_actual & (c.actual > np.datetime64(ctx.today, "D"))
@@ -107,35 +115,73 @@ def done_late_or_future(book: Book, ctx: Context) -> Iterator[Finding]:
 
 
 def _out_of_sequence(
-    c: Chain, dates: Dates, known: Mask
-) -> Iterator[tuple[str, str, list[int], list[str | None], list[str | None]]]:
-    """(A, B, order positions, A dates, B dates) for each sequence pair A <= B broken by `dates`."""
-    for a, b in MILESTONE_SEQUENCE:
-        i, j = INDEX[a], INDEX[b]
-        pos = np.nonzero(c.live & known[:, i] & known[:, j] & (dates[:, i] > dates[:, j]))[0]
-        yield a, b, pos.tolist(), _iso(dates[pos, i]), _iso(dates[pos, j])
+    c: Chain, a: str, b: str, dates: Dates, known: Mask
+) -> tuple[list[int], list[str | None], list[str | None]]:
+    """(order positions, A dates, B dates) of the orders whose `dates` break the pair A <= B."""
+    i, j = INDEX[a], INDEX[b]
+    pos = np.nonzero(c.live & known[:, i] & known[:, j] & (dates[:, i] > dates[:, j]))[0]
+    return pos.tolist(), _iso(dates[pos, i]), _iso(dates[pos, j])
 
 
-@rule("milestone-out-of-sequence", "milestone-plan-out-of-sequence", needs=("Orders",))
-def out_of_sequence(book: Book, ctx: Context) -> Iterator[Finding]:
-    """Sequence pairs (A <= B) broken by the actuals, or by the plans; points at B."""
+def actuals_out_of_sequence(book: Book, ctx: Context, a: str, b: str) -> Iterator[Finding]:
+    """The pair A <= B broken by the actuals; points at B."""
     emit = _orders(book, ctx)
     c = emit.chain
-    for a, b, positions, a_dates, b_dates in _out_of_sequence(c, c.actual, c.has_actual):
-        key = milestone_key(b, "actual")
-        for pos, da, db in zip(positions, a_dates, b_dates, strict=True):
-            yield emit.at("milestone-out-of-sequence", pos, key, db, a=a, da=da, b=b, db=db)
-    for a, b, positions, _, b_dates in _out_of_sequence(c, c.plan, c.has_plan):
-        key = milestone_key(b, "plan")
-        for pos, db in zip(positions, b_dates, strict=True):
-            yield emit.at("milestone-plan-out-of-sequence", pos, key, db, a=a, b=b)
+    key = milestone_key(b, "actual")
+    positions, a_dates, b_dates = _out_of_sequence(c, a, b, c.actual, c.has_actual)
+    for pos, da, db in zip(positions, a_dates, b_dates, strict=True):
+        yield emit.at("milestone-out-of-sequence", pos, key, db, a=a, da=da, b=b, db=db)
 
 
-@rule("milestone-plan-missing", "milestone-actual-missing", needs=("Orders",))
-def missing_dates(book: Book, ctx: Context) -> Iterator[Finding]:
-    """Status has reached a stage with no plan, or passed it with no actual (Closed: every actual)."""
+def plans_out_of_sequence(book: Book, ctx: Context, a: str, b: str) -> Iterator[Finding]:
+    """The pair A <= B broken by the plans; points at B."""
     emit = _orders(book, ctx)
     c = emit.chain
-    no_plan = np.isnat(c.plan) & ~c.plan_unknown & c.applies
+    key = milestone_key(b, "plan")
+    positions, _, b_dates = _out_of_sequence(c, a, b, c.plan, c.has_plan)
+    for pos, db in zip(positions, b_dates, strict=True):
+        yield emit.at("milestone-plan-out-of-sequence", pos, key, db, a=a, b=b)
+
+
+def plan_missing(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
+    """Status has reached a stage with no plan."""
+    emit = _orders(book, ctx)
+    c = emit.chain
+    no_plan = np.isnat(c.plan) & ~c.plan_unknown & c.applies & only
     yield from emit.each("milestone-plan-missing", c.open_orders & c.reached & no_plan, "plan")
-    yield from emit.each("milestone-actual-missing", c.live[:, None] & c.past & c.actual_blank, "actual")
+
+
+def actual_missing(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
+    """Status has passed a stage with no actual (Closed: every actual)."""
+    emit = _orders(book, ctx)
+    c = emit.chain
+    yield from emit.each(
+        "milestone-actual-missing", c.live[:, None] & c.past & c.actual_blank & only, "actual"
+    )
+
+
+def _register() -> None:
+    """One rule per milestone (and per sequence pair), each needing only its own columns."""
+    status = ("Orders", "Orders.status")
+    for i, m in enumerate(MILESTONES):
+        plan, actual = f"Orders.{milestone_key(m, 'plan')}", f"Orders.{milestone_key(m, 'actual')}"
+        only = _only(i)
+        both = (plan, actual)
+        each: tuple[tuple[str, tuple[str, ...], tuple[str, ...], Callable[..., Iterator[Finding]]], ...] = (
+            ("late_or_due_soon", ("milestone-overdue", "milestone-due-soon"), both, late_or_due_soon),
+            ("done_late", ("milestone-done-late", "milestone-actual-future"), both, done_late_or_future),
+            ("plan_missing", ("milestone-plan-missing",), (plan,), plan_missing),
+            ("actual_missing", ("milestone-actual-missing",), (actual,), actual_missing),
+        )  # fmt: skip
+        for name, codes, columns, fn in each:
+            add_rule(f"{name}: {m}", codes, (*status, *columns), partial(fn, only=only))
+    for a, b in MILESTONE_SEQUENCE:
+        for part, code, fn in (
+            ("actual", "milestone-out-of-sequence", actuals_out_of_sequence),
+            ("plan", "milestone-plan-out-of-sequence", plans_out_of_sequence),
+        ):
+            columns = (f"Orders.{milestone_key(a, part)}", f"Orders.{milestone_key(b, part)}")
+            add_rule(f"{part}s_out_of_sequence: {a}/{b}", (code,), (*status, *columns), partial(fn, a=a, b=b))
+
+
+_register()

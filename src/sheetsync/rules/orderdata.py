@@ -48,6 +48,12 @@ class OrderIndex:
 
 _INDEXES: dict[int, tuple[tuple[int, ...], OrderIndex]] = {}
 CHILD_SHEETS = ("Lines", "Shipments", "Documents")
+# What a rule built on the OrderIndex needs (engine `needs`): orders by number, and their Status
+# (Cancelled orders are out of scope); a child sheet joins only through its own Order No.
+INDEXED = ("Orders.order_no", "Orders.status")
+LINES = ("Lines.order_no",)
+SHIPMENTS = ("Shipments.order_no",)
+DOCUMENTS = ("Documents.order_no",)
 
 
 def order_index(book: Book) -> OrderIndex:
@@ -64,21 +70,23 @@ def order_index(book: Book) -> OrderIndex:
 
 
 def _build_index(book: Book) -> OrderIndex:
-    names = [name for name in ("Orders", *CHILD_SHEETS) if book.get(name) is not None]
+    names = ["Orders"] + [
+        name for name in CHILD_SHEETS if (sd := book.get(name)) is not None and sd.has("order_no")
+    ]
     frames = [book.sheets[name].frame for name in names]
     parts = [order_keys(frame["order_no"]) for frame in frames]
     codes, uniques = pd.factorize(pd.concat(parts, ignore_index=True))
     bounds = np.cumsum([0, *(len(p) for p in parts)])
     order_codes = codes[: bounds[1]]
     first = (order_codes >= 0) & ~pd.Series(order_codes).duplicated().to_numpy()
-    key_of_code = np.full(len(uniques), -1)
+    key_of_code = np.full(len(uniques) + 1, -1)  # code -1 (a blank Order No) reads the last: -1
     key_of_code[order_codes[first]] = np.arange(int(first.sum()))
     orders = frames[0].loc[first].assign(key=np.arange(int(first.sum())))
     cancelled = (orders["status"] == CANCELLED).to_numpy(dtype=bool, na_value=False)
     children = {}
     for i, name in enumerate(names[1:], start=1):
         child_codes = codes[bounds[i] : bounds[i + 1]]
-        keys = np.where(child_codes >= 0, key_of_code[child_codes], -1)
+        keys = key_of_code[child_codes]
         linked = keys >= 0
         keep = np.ones(len(keys), dtype=bool)
         keep[linked] = ~cancelled[keys[linked]]

@@ -40,6 +40,13 @@ FIRST_PLAUSIBLE_YEAR = 2000
 YEARS_AHEAD = 5
 
 Condition = Callable[[pd.DataFrame], "pd.Series[bool]"]
+# The column each condition reads: without it, the condition's columns are not judged.
+CONDITION_COLUMNS: dict[When, str] = {
+    When.LC: "payment_terms",
+    When.SEA_AIR: "transport_mode",
+    When.CIF_CIP: "incoterm",
+    When.ATD_SET: "atd",
+}
 CONDITIONS: dict[When, Condition] = {
     When.LC: lambda f: f["payment_terms"].isin(cl.LC_PAYMENT_TERMS),
     When.SEA_AIR: lambda f: f["transport_mode"].isin(("Sea", "Air")),
@@ -106,7 +113,11 @@ def sheet_schema(sheet_name: str, present: frozenset[str], last_year: int) -> pa
         checks, nullable = _column_checks(c, last_year), not (c.required is When.ALWAYS and c.key in present)
         if checks or not nullable:  # a column with nothing to check costs pandera time, finds nothing
             columns[c.key] = pa.Column(None, checks, nullable=nullable, required=False)
-    conditional = [_required_when(c) for c in contract.columns if c.required in CONDITIONS]
+    conditional = [
+        _required_when(c)
+        for c in contract.columns
+        if c.required in CONDITIONS and CONDITION_COLUMNS[c.required] in present
+    ]
     return pa.DataFrameSchema(columns, checks=conditional, name=sheet_name)
 
 

@@ -7,6 +7,7 @@ Vectorised: Python loops only over the failing rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 from sheetsync.book import Book, SheetData
 from sheetsync.findings import Finding
 from sheetsync.rules.emit import findings_for, order_nos
-from sheetsync.rules.engine import Context, rule
+from sheetsync.rules.engine import Context, add_rule, rule
 
 CANCELLED = "Cancelled"
 # Sheet -> the columns of its key; the finding goes on the last one.
@@ -80,42 +81,53 @@ def sheet_keys(ctx: Context, sheet: SheetData, columns: tuple[str, ...]) -> pd.S
     return joined.where(complete, None)
 
 
-@rule("schema-duplicate-key", needs=())
-def duplicate_keys(book: Book, ctx: Context) -> Iterable[Finding]:
-    """A key used again: the 2nd and later rows, naming the first."""
-    for name, columns in KEYS.items():
-        sheet = book.get(name)
-        if sheet is None:
-            continue
-        key = sheet_keys(ctx, sheet, columns).dropna()
-        repeated = key.duplicated(keep="first")
-        if not repeated.any():
-            continue
-        first_rows = pd.Series(key[~repeated].index, index=key[~repeated].to_numpy())
-        again = key[repeated]
-        yield from _bulk(sheet, "schema-duplicate-key", again.index.tolist(), columns[-1],
-                         first_row=first_rows.loc[again.to_numpy()].tolist())  # fmt: skip
+def duplicate_keys(book: Book, ctx: Context, name: str) -> Iterable[Finding]:
+    """A key of sheet `name` used again: the 2nd and later rows, naming the first."""
+    columns = KEYS[name]
+    sheet = book.sheets[name]
+    key = sheet_keys(ctx, sheet, columns).dropna()
+    repeated = key.duplicated(keep="first")
+    if not repeated.any():
+        return
+    first_rows = pd.Series(key[~repeated].index, index=key[~repeated].to_numpy())
+    again = key[repeated]
+    yield from _bulk(sheet, "schema-duplicate-key", again.index.tolist(), columns[-1],
+                     first_row=first_rows.loc[again.to_numpy()].tolist())  # fmt: skip
 
 
 def _shown(value: object) -> object:
     return f"{value:g}" if isinstance(value, float) else value
 
 
-@rule("schema-unknown-ref", needs=())
-def unknown_refs(book: Book, ctx: Context) -> Iterable[Finding]:
-    """An Order No or Shipment No that names no row of its sheet; a Documents.Sheet tab that is gone."""
-    known: dict[str, pd.Index] = {}
+def unknown_refs(book: Book, ctx: Context, name: str, column: str, target: str) -> Iterable[Finding]:
+    """An Order No or Shipment No of sheet `name` that names no row of the `target` sheet."""
+    sheet, referred = book.sheets[name], book.sheets[target]
+    known = pd.Index(column_keys(ctx, referred, KEYS[target][0]).dropna().unique())
+    return _unknown(column_keys(ctx, sheet, column), sheet, column, known)
+
+
+@rule("schema-unknown-ref", needs=("Documents.sheet",))
+def unknown_tabs(book: Book, ctx: Context) -> Iterable[Finding]:
+    """A Documents.Sheet tab that is gone."""
+    documents = book.sheets["Documents"]
+    tabs = pd.Index([tab.strip().casefold() for tab in book.sheet_names])
+    return _unknown(key_text(documents.frame["sheet"]), documents, "sheet", tabs)
+
+
+def _register() -> None:
+    """A duplicate-key rule per sheet and an unknown-reference rule per reference: each needs its columns."""
+    for name, columns in KEYS.items():
+        needs = tuple(f"{name}.{c}" for c in columns)
+        add_rule(
+            f"duplicate_keys: {name}", ("schema-duplicate-key",), needs, partial(duplicate_keys, name=name)
+        )
     for name, column, target in REFS:
-        sheet, referred = book.get(name), book.get(target)
-        if sheet is None or referred is None or not sheet.has(column):
-            continue
-        if target not in known:
-            known[target] = pd.Index(column_keys(ctx, referred, KEYS[target][0]).dropna().unique())
-        yield from _unknown(column_keys(ctx, sheet, column), sheet, column, known[target])
-    documents = book.get("Documents")
-    if documents is not None and documents.has("sheet"):
-        tabs = pd.Index([tab.strip().casefold() for tab in book.sheet_names])
-        yield from _unknown(key_text(documents.frame["sheet"]), documents, "sheet", tabs)
+        needs = (f"{name}.{column}", f"{target}.{KEYS[target][0]}")
+        fn = partial(unknown_refs, name=name, column=column, target=target)
+        add_rule(f"unknown_refs: {name}.{column}", ("schema-unknown-ref",), needs, fn)
+
+
+_register()
 
 
 def _unknown(keys: pd.Series, sheet: SheetData, column: str, known: pd.Index) -> list[Finding]:
@@ -123,7 +135,7 @@ def _unknown(keys: pd.Series, sheet: SheetData, column: str, known: pd.Index) ->
     return _bulk(sheet, "schema-unknown-ref", keys.index[missing].tolist(), column)
 
 
-@rule("schema-order-no-lines", needs=("Orders", "Lines"))
+@rule("schema-order-no-lines", needs=("Orders.order_no", "Orders.status", "Lines.order_no"))
 def orders_without_lines(book: Book, ctx: Context) -> Iterable[Finding]:
     """A live (not Cancelled) order with no Lines rows."""
     orders = book.sheets["Orders"]

@@ -14,6 +14,9 @@ from sheetsync.book import Book
 from sheetsync.findings import Finding
 from sheetsync.rules.engine import Context, rule
 from sheetsync.rules.orderdata import (
+    INDEXED,
+    LINES,
+    SHIPMENTS,
     SHIPPED_STATUSES,
     above,
     at_rows,
@@ -26,7 +29,7 @@ from sheetsync.rules.orderdata import (
     number,
 )
 
-NEEDS = ("Orders", "Lines", "Shipments")
+NEEDS = (*INDEXED, *LINES, *SHIPMENTS)
 
 
 def order_totals(book: Book, line_col: str, ship_col: str) -> pd.DataFrame:
@@ -41,7 +44,7 @@ def order_totals(book: Book, line_col: str, ship_col: str) -> pd.DataFrame:
     return totals.assign(shipped=totals["status"].isin(SHIPPED_STATUSES))
 
 
-@rule("ship-packages", needs=NEEDS)
+@rule("ship-packages", needs=(*NEEDS, "Lines.cartons", "Shipments.packages"))
 def packages(book: Book, ctx: Context) -> Iterator[Finding]:
     """Σ Packages may not exceed Σ Cartons, and must equal it once Shipped or Closed."""
     t = order_totals(book, "cartons", "packages")
@@ -52,7 +55,7 @@ def packages(book: Book, ctx: Context) -> Iterator[Finding]:
     )  # fmt: skip
 
 
-@rule("ship-weight", needs=NEEDS)
+@rule("ship-weight", needs=(*NEEDS, "Lines.gross_kg", "Shipments.gross_kg"))
 def weight(book: Book, ctx: Context) -> Iterator[Finding]:
     """Σ Shipments gross agrees with Σ Lines gross within Weight Tolerance % once Shipped."""
     t = order_totals(book, "gross_kg", "gross_kg")
@@ -66,7 +69,7 @@ def weight(book: Book, ctx: Context) -> Iterator[Finding]:
     )  # fmt: skip
 
 
-@rule("ship-dates", needs=NEEDS)
+@rule("ship-dates", needs=(*INDEXED, *SHIPMENTS, *(f"Shipments.{k}" for k in ("etd", "eta", "atd", "ata"))))
 def arrival_before_departure(book: Book, ctx: Context) -> Iterator[Finding]:
     """A shipment cannot arrive (ETA/ATA) before it departs (ETD/ATD); equal is fine."""
     ships = child_rows(book, "Shipments")
@@ -75,7 +78,10 @@ def arrival_before_departure(book: Book, ctx: Context) -> Iterator[Finding]:
         yield from at_rows("ship-dates", book.sheets["Shipments"], hits(ships, early), arrival)
 
 
-@rule("ship-etd-mismatch", needs=NEEDS)
+@rule(
+    "ship-etd-mismatch",
+    needs=(*INDEXED, *SHIPMENTS, "Orders.etd_actual", "Orders.eta_actual", "Shipments.atd", "Shipments.ata"),
+)
 def order_dates_vs_shipments(book: Book, ctx: Context) -> Iterator[Finding]:
     """Orders ETD Actual = earliest ATD and ETA Actual = latest ATA, when both sides are set."""
     orders = live_orders(book)
@@ -87,7 +93,10 @@ def order_dates_vs_shipments(book: Book, ctx: Context) -> Iterator[Finding]:
         yield from at_rows("ship-etd-mismatch", book.sheets["Orders"], hits(orders, differ), key)
 
 
-@rule("ship-container-missing", needs=NEEDS)
+@rule(
+    "ship-container-missing",
+    needs=(*INDEXED, *SHIPMENTS, "Orders.transport_mode", "Shipments.atd", "Shipments.container_no"),
+)
 def container_missing(book: Book, ctx: Context) -> Iterator[Finding]:
     """A departed sea shipment names its container(s); LCL cargo travels in one too."""
     ships = child_rows(book, "Shipments")

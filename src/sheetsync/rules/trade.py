@@ -15,12 +15,13 @@ from sheetsync.book import Book
 from sheetsync.contract.codelists import RETIRED_INCOTERMS, SEA_ONLY_INCOTERMS, TRANSPORT_MODES
 from sheetsync.findings import Finding
 from sheetsync.rules.engine import Context, rule
-from sheetsync.rules.orderdata import at_rows, child_rows, hits, live_orders, text
+from sheetsync.rules.orderdata import INDEXED, SHIPMENTS, at_rows, child_rows, hits, live_orders, text
 from sheetsync.rules.ports.match import PortComparison, compare_ports
 
 LOADING_TERMS = frozenset({"FAS", "FOB"})  # named place = port of loading
 DISCHARGE_TERMS = frozenset({"CFR", "CIF"})  # named place = port of discharge
 INSURED_TERMS = frozenset({"CIF", "CIP"})
+PORTS = ("Orders.port_of_loading", "Orders.port_of_discharge")
 MIN_INSURANCE_PCT = 110.0
 
 
@@ -40,7 +41,7 @@ def same_ports(book: Book, a: pd.Series, b: pd.Series) -> pd.Series:
     return pd.Series(verdicts[each], index=pairs.index, dtype=object).reindex(a.index)
 
 
-@rule("trade-incoterm-retired", needs=("Orders",))
+@rule("trade-incoterm-retired", needs=(*INDEXED, "Orders.incoterm"))
 def retired_incoterm(book: Book, ctx: Context) -> Iterator[Finding]:
     """DDU, DAF, DES, DEQ and DAT left the Incoterms rules; name the 2020 successor."""
     orders = live_orders(book)
@@ -49,7 +50,7 @@ def retired_incoterm(book: Book, ctx: Context) -> Iterator[Finding]:
     yield from at_rows("trade-incoterm-retired", book.sheets["Orders"], hit, "incoterm", new=new)
 
 
-@rule("trade-incoterm-mode", needs=("Orders",))
+@rule("trade-incoterm-mode", needs=(*INDEXED, "Orders.incoterm", "Orders.transport_mode"))
 def sea_term_off_sea(book: Book, ctx: Context) -> Iterator[Finding]:
     """FAS, FOB, CFR and CIF are sea and inland-waterway rules."""
     orders = live_orders(book)
@@ -58,7 +59,7 @@ def sea_term_off_sea(book: Book, ctx: Context) -> Iterator[Finding]:
     yield from at_rows("trade-incoterm-mode", book.sheets["Orders"], hits(orders, off_sea), "incoterm")
 
 
-@rule("trade-incoterm-container", needs=("Orders", "Shipments"))
+@rule("trade-incoterm-container", needs=(*INDEXED, *SHIPMENTS, "Orders.incoterm", "Shipments.container_no"))
 def sea_term_in_container(book: Book, ctx: Context) -> Iterator[Finding]:
     """A sea-only term for goods whose shipments name a container: FCA/CPT/CIP fit better."""
     orders = live_orders(book)
@@ -68,7 +69,7 @@ def sea_term_in_container(book: Book, ctx: Context) -> Iterator[Finding]:
     yield from at_rows("trade-incoterm-container", book.sheets["Orders"], hits(orders, sea_term), "incoterm")
 
 
-@rule("trade-incoterm-place", needs=("Orders",))
+@rule("trade-incoterm-place", needs=(*INDEXED, *PORTS, "Orders.incoterm", "Orders.incoterm_place"))
 def named_place_vs_port(book: Book, ctx: Context) -> Iterator[Finding]:
     """FAS/FOB name the port of loading; CFR/CIF the port of discharge."""
     orders = live_orders(book)
@@ -81,7 +82,7 @@ def named_place_vs_port(book: Book, ctx: Context) -> Iterator[Finding]:
     yield from at_rows("trade-incoterm-place", book.sheets["Orders"], hit, "incoterm_place", port=named)
 
 
-@rule("trade-insurance-low", needs=("Orders",))
+@rule("trade-insurance-low", needs=(*INDEXED, "Orders.incoterm", "Orders.insurance_pct"))
 def insurance_low(book: Book, ctx: Context) -> Iterator[Finding]:
     """CIF and CIP cover at least 110 % of the value (Incoterms A5, UCP 600 28(f)(ii))."""
     orders = live_orders(book)
@@ -89,7 +90,7 @@ def insurance_low(book: Book, ctx: Context) -> Iterator[Finding]:
     yield from at_rows("trade-insurance-low", book.sheets["Orders"], hits(orders, low), "insurance_pct")
 
 
-@rule("trade-port-same", needs=("Orders",))
+@rule("trade-port-same", needs=(*INDEXED, *PORTS))
 def same_port(book: Book, ctx: Context) -> Iterator[Finding]:
     """Goods cannot be loaded and discharged at the same port."""
     orders = live_orders(book)

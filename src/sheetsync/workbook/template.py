@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from sheetsync.contract import CONTRACT_VERSION, TABLE_SHEETS, Sheet
+from sheetsync.contract.sheets import COLUMN_MAP_EXAMPLES, COLUMN_MAP_HEADERS
 from sheetsync.workbook.cells import RowXml, table_formula
 from sheetsync.workbook.lists import (
     DATE_ORDERS,
@@ -146,7 +147,7 @@ def _dropdown(ws: Worksheet, first: int, col: int, last: int, title: str, codeli
 
 
 def _write_lists(workbook: xlsxwriter.Workbook, fm: Formats) -> None:
-    """The Lists sheet: one column per code list, each behind a defined name, and the port table."""
+    """The Lists sheet: one column per code list behind a defined name, the port table, the Column Map."""
     ws = workbook.add_worksheet(LISTS_SHEET)
     columns = list_columns()
     for i, (header, values) in enumerate(columns.items()):
@@ -162,6 +163,15 @@ def _write_lists(workbook: xlsxwriter.Workbook, fm: Formats) -> None:
         for i, values in enumerate(columns.values()):
             if r < len(values):
                 ws.write_string(r + 1, i, values[r])
+    _write_column_map(ws, len(columns) + 1, fm)
+
+
+def _write_column_map(ws: Worksheet, first_col: int, fm: Formats) -> None:
+    """The Column Map table on Lists: a team's own headers -> contract columns, with examples."""
+    ws.set_column(first_col, first_col + len(COLUMN_MAP_HEADERS) - 1, 20)
+    ws.write_row(0, first_col, list(COLUMN_MAP_HEADERS), fm.header)
+    for r, row in enumerate(COLUMN_MAP_EXAMPLES, start=1):
+        ws.write_row(r, first_col, list(row))
 
 
 def _lists_range(first_col: int, last_col: int, count: int) -> str:

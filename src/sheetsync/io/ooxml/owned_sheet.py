@@ -33,6 +33,7 @@ _ILLEGAL_RE2 = r"\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{fffe}\x{ffff}"
 _NEEDS_ESCAPE_RE2 = rf"[&<>{_ILLEGAL_RE2}]|_x[0-9A-Fa-f]{{4}}_"
 _ATTR_SPECIAL_RE2 = rf'[&<>"\n\r\t{_ILLEGAL_RE2}]|_x[0-9A-Fa-f]{{4}}_'
 ROWS_PER_CHUNK = 2000
+ROWS_PER_BATCH = 50_000  # rendered at once (see `_data_rows`)
 
 
 def inline_string(value: str) -> str:
@@ -86,16 +87,24 @@ def _chunks(xml: pa.Array, per_chunk: int) -> Iterator[bytes]:
             yield data[offsets[start] : offsets[end]].to_pybytes()
 
 
-def _data_rows(edit: ReplaceSheet, link: str, number_xfs: Mapping[int, int]) -> pa.Array:
-    """The data rows' XML, built column by column in Arrow (an Issues sheet can have 400,000 rows)."""
-    count = len(edit.rows)
+def _data_rows(
+    edit: ReplaceSheet, link: str, number_xfs: Mapping[int, int], start: int, stop: int
+) -> pa.Array:
+    """The XML of data rows `start`..`stop` (0-based), built column by column in Arrow.
+
+    Rendered a batch at a time: an Issues sheet can have a million rows, whose XML would take
+    gigabytes at once.
+    """
+    batch = edit.rows[start:stop]
+    count = len(batch)
     letters = [column_letter(i) for i in range(len(edit.columns))]
-    numbers = pa.array(range(2, count + 2), type=pa.int64()).cast(pa.string())
+    numbers = pa.array(range(start + 2, start + count + 2), type=pa.int64()).cast(pa.string())
     linked: dict[int, list[int]] = {}
     for n, i in edit.links:
-        linked.setdefault(i, []).append(n)
+        if start <= n < stop:
+            linked.setdefault(i, []).append(n - start)
     cells = []
-    for i, values in enumerate(zip(*edit.rows, strict=True)):
+    for i, values in enumerate(zip(*batch, strict=True)):
         number_format = edit.columns[i].number_format
         plain = f' s="{number_xfs[NUMBER_FORMATS[number_format]]}"' if number_format else ""
         styles: pa.Array | str | None = plain or None
@@ -110,7 +119,9 @@ def _data_rows(edit: ReplaceSheet, link: str, number_xfs: Mapping[int, int]) -> 
             cells.append(
                 pa.array(
                     [
-                        "" if v is None else _cell(f"{letters[i]}{n + 2}", v, link if n in marked else plain)
+                        ""
+                        if v is None
+                        else _cell(f"{letters[i]}{start + n + 2}", v, link if n in marked else plain)
                         for n, v in enumerate(values)
                     ],
                     type=pa.string(),
@@ -178,7 +189,11 @@ def render_chunks(
     ).encode()
     yield _header_row(edit, header_xf).encode()
     if edit.rows:
-        yield from _chunks(_data_rows(edit, f' s="{link_xf}"', number_xfs or {}), ROWS_PER_CHUNK)
+        for start in range(0, len(edit.rows), ROWS_PER_BATCH):
+            stop = start + ROWS_PER_BATCH
+            yield from _chunks(
+                _data_rows(edit, f' s="{link_xf}"', number_xfs or {}, start, stop), ROWS_PER_CHUNK
+            )
     yield b"</sheetData>" + (f'<autoFilter ref="A1:{last}"/>'.encode() if edit.autofilter else b"")
     if edit.links:
         yield b"<hyperlinks>"

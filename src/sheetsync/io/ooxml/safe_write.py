@@ -1,7 +1,10 @@
 """Write a workbook safely: atomic replace, a backup, and refusals that leave the book as it was.
 
 A write goes to a temporary file in the book's own folder, is fsynced, then renamed over the
-target (`Path.replace`, atomic on one file system). Before the rename: no Excel lock file
+target (`Path.replace`, atomic on one file system). In a folder OneDrive, SharePoint or Dropbox
+keeps in sync (`synced`), the finished and re-read temporary file is instead copied over the
+book itself, which keeps its version history but is not atomic: a crash mid-copy leaves a
+damaged book, and the backup (a copy, then) is what to restore. Before the rename: no Excel lock file
 (`~$name.xlsx`) may sit next to the target, and the source must be unchanged since it was read
 (size, mtime and SHA-256). Any failure removes the temporary file; the book is untouched.
 """
@@ -14,12 +17,14 @@ import os
 import shutil
 import stat
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from sheetsync.findings import WRITE_ERRORS, FileError
+from sheetsync.io.ooxml.synced import synced_by
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,10 @@ def write_safely(
         if snapshot(source) != read_as:
             raise FileError("file-changed", f"{source.name}: {WRITE_ERRORS['file-changed']}")
         _refuse_unless_writable(target)
+        if target.exists() and synced_by(target):
+            kept = _keep_backup(target, copy=True) if backup else None
+            _overwrite(tmp, target)
+            return kept
         kept = _keep_backup(target) if backup and target.exists() else None
         shutil.copymode(source, tmp)
         tmp.replace(target)
@@ -111,15 +120,35 @@ def write_safely(
             tmp.unlink(missing_ok=True)
 
 
-def _keep_backup(target: Path) -> Path:
-    """Keep the current version as `Book.bak.xlsx`: a hard link (instant), else a copy."""
+def _keep_backup(target: Path, copy: bool = False) -> Path:
+    """Keep the current version as `Book.bak.xlsx`: a hard link (instant), else (or when the
+    file itself will be overwritten, `copy`) a copy."""
     kept = backup_path(target)
     kept.unlink(missing_ok=True)
     try:
+        if copy:
+            raise OSError("the book is overwritten in place: a link would change with it")
         os.link(target, kept)
     except OSError:  # no hard links here (some network shares): copy instead
         shutil.copy2(target, kept)
     return kept
+
+
+def _overwrite(new: Path, target: Path) -> None:
+    """Write `new`'s bytes over `target` itself, once `new` is complete and reads back as a
+    sound zip: in a synced folder the file keeps its identity, and so its version history."""
+    with zipfile.ZipFile(new) as book:
+        bad = book.testzip()
+    if bad is not None:
+        raise FileError(
+            "file-write-failed",
+            f"{target.name}: {WRITE_ERRORS['file-write-failed']} ({bad} reads back wrong)",
+        )
+    with new.open("rb") as source, target.open("r+b") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
+        out.truncate()
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _sync_folder(folder: Path) -> None:

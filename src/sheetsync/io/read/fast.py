@@ -22,13 +22,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sheetsync.book import SheetData
-from sheetsync.contract import Kind, Sheet
+from sheetsync.contract import Kind
+from sheetsync.contract.headers import HeaderMatcher
 from sheetsync.excel_dates import epoch
 from sheetsync.findings import FileError, Finding
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.read import coerce
 from sheetsync.io.read.sheet_head import OTHER, Unsure, head_rows
-from sheetsync.io.read.table import HEADER_SCAN_ROWS, NA_KEYS, assemble, find_header, map_headers
+from sheetsync.io.read.table import (
+    HEADER_SCAN_ROWS,
+    NA_KEYS,
+    NeedsCells,
+    assemble,
+    find_header,
+    map_headers,
+)
 
 # Whatever goes wrong reading the XML head leaves the sheet to the calamine path, which
 # reports a damaged part as the FileError it is.
@@ -131,12 +139,13 @@ def read_table_fast(
     reader: fastexcel.ExcelReader,
     package: Package,
     name: str,
-    sheet: Sheet,
+    matcher: HeaderMatcher,
     date_order: str | None,
     date1904: bool,
     findings: list[Finding],
 ) -> SheetData | None:
     """The sheet read the typed way, or None when only the calamine path can read it exactly."""
+    sheet = matcher.sheet
     part = package.sheet(name)
     if part is None or part.name != name or not part.is_worksheet:
         return None
@@ -144,12 +153,15 @@ def read_table_fast(
         first, rows = head_rows(package, part.part, HEADER_SCAN_ROWS)
     except _HEAD_ERRORS:
         return None
-    h = find_header(rows, sheet)
+    h = find_header(rows, matcher)
     if h is None or h >= _SAFE_HEADER_INDEX or any(v is OTHER for v in rows[h]):
         return None
     header_row = first + h + 1
     found: list[Finding] = []
-    columns, extra = map_headers(name, sheet, rows[h], header_row, 0, found)
+    try:
+        columns, extra = map_headers(name, matcher, rows[h], header_row, 0, found)
+    except NeedsCells:
+        return None
     if not columns:
         return None
     wanted = {ref.index: key for key, ref in columns.items()}
@@ -202,7 +214,12 @@ class TypedReader:
         self._package: Package | None = None
 
     def read(
-        self, name: str, sheet: Sheet, date_order: str | None, date1904: bool, findings: list[Finding]
+        self,
+        name: str,
+        matcher: HeaderMatcher,
+        date_order: str | None,
+        date1904: bool,
+        findings: list[Finding],
     ) -> SheetData | None:
         """The sheet via the typed path, or None: read it the calamine way."""
         if self._reader is None or self._package is None:
@@ -211,7 +228,7 @@ class TypedReader:
                 self._package = Package(self.path)
             except (fastexcel.FastExcelError, FileError, KeyError, zipfile.BadZipFile):
                 return None  # the calamine path says what is wrong with the file
-        return read_table_fast(self._reader, self._package, name, sheet, date_order, date1904, findings)
+        return read_table_fast(self._reader, self._package, name, matcher, date_order, date1904, findings)
 
     def close(self) -> None:
         if self._package is not None:

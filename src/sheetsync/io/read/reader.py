@@ -1,35 +1,71 @@
 """The tolerant reader: a workbook file -> `Book` (typed frames + located reader findings).
 
-Bulk reads go through python-calamine (no pandas+openpyxl). The header row is found, not
-assumed; headers are matched by alias, case- and space-insensitively; unknown columns are
-kept aside; messy cells are coerced when unambiguous and reported when not.
+Bulk reads go through python-calamine (no pandas+openpyxl). Sheets are found by name, allowing
+for a year or suffix (`Orders 2024`); every other sheet is listed as skipped, with why. The header
+row is found, not assumed; headers are matched by alias or the Lists sheet's Column Map, ignoring
+case, spaces and punctuation (contract/headers.py); unknown columns are kept aside; messy cells
+are coerced when unambiguous and reported when not.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from sheetsync.a1 import column_letter
-from sheetsync.book import Book, SheetData
-from sheetsync.contract import LISTS_SHEET, TABLE_SHEETS, header_key
+from sheetsync.book import Book, Settings, SheetData
+from sheetsync.contract import ISSUES_SHEET, LISTS_SHEET, SETTINGS_SHEET, TABLE_SHEETS, Sheet
+from sheetsync.contract.headers import HeaderMatcher, sheet_fit, sheet_key
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.read.fast import TypedReader
-from sheetsync.io.read.settings import read_port_aliases, read_rates, read_settings
+from sheetsync.io.read.settings import (
+    read_column_map,
+    read_port_aliases,
+    read_rates,
+    read_settings,
+    settings_from_rows,
+    settings_sheet,
+)
 from sheetsync.io.read.table import read_table
 
 
+def sheet_candidates(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> list[str]:
+    """The sheets that fit `wanted` (or an alias), best first: exact, then with a year or suffix."""
+    fits = []
+    for position, name in enumerate(names):
+        ranks = [r for c in (wanted, *aliases) if (r := sheet_fit(name, c)) is not None]
+        if ranks:
+            fits.append((min(ranks), position, name))
+    return [name for _, _, name in sorted(fits)]
+
+
 def find_sheet(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> str | None:
-    """The workbook's sheet matching `wanted` (or an alias), ignoring case and spaces."""
-    keys = {header_key(n): n for n in names}
-    for candidate in (wanted, *aliases):
-        if found := keys.get(header_key(candidate)):
-            return found
-    return None
+    """The workbook's sheet matching `wanted` (or an alias), ignoring case, spaces, punctuation, a year."""
+    found = sheet_candidates(names, wanted, aliases)
+    return found[0] if found else None
+
+
+def _skipped(names: list[str], used: dict[str, str], also: dict[str, str], tabs: set[str]) -> list[Finding]:
+    """A `sheet-skipped` note for every sheet sheetsync did not read, saying why."""
+    own = {sheet_key(n) for n in (SETTINGS_SHEET, LISTS_SHEET, ISSUES_SHEET)}
+    read = set(used)
+    notes = []
+    for name in names:
+        if name in read or sheet_key(name) in own or name.strip().casefold() in tabs:
+            continue
+        if name in also:
+            first = also[name]
+            notes.append(finding("sheet-duplicate", name, None, read=first, contract=used[first]))
+        else:
+            wanted = ", ".join(s.name for s in TABLE_SHEETS)
+            why = f"Not a sheet sheetsync reads ({wanted}, Settings, Lists); skipped."
+            notes.append(finding("sheet-skipped", name, None, message=why))
+    return notes
 
 
 def uses_1904_dates(path: Path) -> bool:
@@ -72,32 +108,88 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
         date1904 = uses_1904_dates(path)
         findings: list[Finding] = []
         settings = read_settings(wb, names, findings)
-        lists = find_sheet(names, LISTS_SHEET)
-        port_aliases, rates = {}, []
-        if lists:
-            list_rows, (list_row0, _) = sheet_rows(wb, lists)
-            port_aliases = read_port_aliases(list_rows)
-            rates = read_rates(list_rows, list_row0, lists, findings)
-        sheets: dict[str, SheetData] = {}
-        for contract in TABLE_SHEETS:
-            name = find_sheet(names, contract.name, contract.aliases)
-            if name is None:
-                if contract.required:
-                    findings.append(finding("schema-sheet-missing", contract.name, None))
-                continue
-            data = typed.read(name, contract, settings.date_order, date1904, findings) if typed else None
+
+        def read_one(name: str, matcher: HeaderMatcher) -> SheetData | None:
+            data = typed.read(name, matcher, settings.date_order, date1904, findings) if typed else None
             if data is None:
                 rows, start = sheet_rows(wb, name)
-                data = read_table(name, contract, rows, start, settings.date_order, date1904, findings)
-            if data is not None:
-                sheets[contract.name] = data
+                data = read_table(name, matcher, rows, start, settings.date_order, date1904, findings)
+            return data
+
+        book = _assemble(path, names, settings, lambda name: sheet_rows(wb, name), read_one, findings)
     except CalamineError as exc:
         raise FileError("file-corrupt", f"{path}: a sheet cannot be read ({exc}).") from exc
     finally:
         wb.close()
         if typed:
             typed.close()
+    return book
+
+
+RowsOf = Callable[[str], tuple[list[list[Any]], tuple[int, int]]]
+ReadOne = Callable[[str, HeaderMatcher], SheetData | None]
+
+
+def _assemble(
+    path: Path,
+    names: list[str],
+    settings: Settings,
+    rows_of: RowsOf,
+    read_one: ReadOne,
+    findings: list[Finding],
+) -> Book:
+    """The Book from a workbook's sheet names: Lists (port aliases, Column Map), each contract
+    table found (read by `read_one`), a missing required one and every skipped sheet reported."""
+    lists = find_sheet(names, LISTS_SHEET)
+    lists_rows, lists_start = rows_of(lists) if lists else ([], (0, 0))
+    port_aliases = read_port_aliases(lists_rows)
+    column_map = read_column_map(lists_rows, lists_start, lists, findings) if lists else {}
+    rates = read_rates(lists_rows, lists_start[0], lists, findings) if lists else []
+    sheets: dict[str, SheetData] = {}
+    used: dict[str, str] = {}  # workbook sheet -> the contract sheet it was read as
+    also: dict[str, str] = {}  # a second fitting sheet -> the one read instead
+    for contract in TABLE_SHEETS:
+        fitting = [n for n in sheet_candidates(names, contract.name, contract.aliases) if n not in used]
+        if not fitting:
+            if contract.required:
+                findings.append(finding("schema-sheet-missing", contract.name, None))
+            continue
+        name = fitting[0]
+        used[name] = contract.name
+        also.update(dict.fromkeys(fitting[1:], name))
+        data = read_one(name, HeaderMatcher(contract, column_map.get(contract.name)))
+        if data is not None:
+            sheets[contract.name] = data
+    findings.extend(_skipped(names, used, also, _document_tabs(sheets)))
     return Book(path, sheets, settings, findings, port_aliases, names, rates=rates)
 
 
-__all__ = ["column_letter", "find_sheet", "read_book"]
+def book_from_rows(path: Path | str, names: list[str], rows_of: RowsOf, date1904: bool = False) -> Book:
+    """A Book from each sheet's raw rows, as `rows_of(name)` gives them (rows, 0-based offset).
+
+    The live workbook of the Excel face comes in this way: the same tolerant reading, aliases
+    and located findings as `read_book`'s cell-by-cell path, with no file involved. `rows_of`
+    is called once per sheet it needs (Settings, Lists and the contract tables found).
+    """
+    findings: list[Finding] = []
+    settings_name = settings_sheet(names)
+    settings = (
+        settings_from_rows(settings_name, *rows_of(settings_name), findings) if settings_name else Settings()
+    )
+
+    def read_one(name: str, matcher: HeaderMatcher) -> SheetData | None:
+        rows, start = rows_of(name)
+        return read_table(name, matcher, rows, start, settings.date_order, date1904, findings)
+
+    return _assemble(Path(path), names, settings, rows_of, read_one, findings)
+
+
+def _document_tabs(sheets: dict[str, SheetData]) -> set[str]:
+    """The document tabs named in the Documents register (sheetsync's own; not skipped)."""
+    register = sheets.get("Documents")
+    if register is None:
+        return set()
+    return {str(tab).strip().casefold() for tab in register.frame["sheet"].dropna().tolist()}
+
+
+__all__ = ["Sheet", "book_from_rows", "column_letter", "find_sheet", "read_book"]

@@ -1,8 +1,9 @@
-"""Read the Settings key/value sheet and the Lists sheet's port-alias table."""
+"""Read the Settings key/value sheet and the Lists sheet's port-alias table and Column Map."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,7 +11,10 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync.a1 import column_letter
 from sheetsync.book import Rate, Settings
-from sheetsync.contract import SETTINGS, SETTINGS_SHEET, header_key
+from sheetsync.contract import SETTINGS, SETTINGS_SHEET, TABLE_SHEETS, header_key
+from sheetsync.contract.codelists import MILESTONES
+from sheetsync.contract.headers import HeaderMatcher, sheet_fit
+from sheetsync.contract.sheets import COLUMN_MAP_HEADERS
 from sheetsync.findings import Finding, finding
 from sheetsync.io.read import coerce
 
@@ -24,12 +28,29 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "Amount Tolerance": ("amount_tolerance", "number"),
     "Weight Tolerance %": ("weight_tolerance_pct", "number"),
     "Grace Days": ("grace_days", "int"),
+    "Milestones Not Tracked": ("milestones_not_tracked", "milestones"),
     "Base Currency": ("base_currency", "text"),
     "Store View": ("store_view", "text"),
 }
 assert set(_FIELDS) == {key for key, _, _ in SETTINGS}, "Settings keys drift from the contract"
 _KEYS = {header_key(k): k for k in _FIELDS}
-_TYPE_NAMES = {"date": "date", "int": "whole number", "number": "number", "order": "DMY or MDY"}
+_TYPE_NAMES = {
+    "date": "date",
+    "int": "whole number",
+    "number": "number",
+    "order": "DMY or MDY",
+    "milestones": "comma-separated list of milestones (" + ", ".join(MILESTONES) + ")",
+}
+_MILESTONE_KEYS = {header_key(m): m for m in MILESTONES}
+
+
+def _milestones(raw: Any) -> tuple[frozenset[str] | None, bool]:
+    """`Inspection, docs sent` -> the milestone names; an unknown name makes the value wrong."""
+    names = [part for part in re.split(r"[,;\n]", str(raw)) if part.strip()]
+    found = [_MILESTONE_KEYS.get(header_key(part)) for part in names]
+    if any(m is None for m in found):
+        return None, False
+    return frozenset(m for m in found if m is not None), True
 
 
 def _parse(kind: str, raw: Any) -> tuple[Any, bool]:
@@ -38,6 +59,8 @@ def _parse(kind: str, raw: Any) -> tuple[Any, bool]:
         return None, True
     if kind == "text":
         return coerce.coerce_text([raw]).values[0], True
+    if kind == "milestones":
+        return _milestones(raw)
     if kind == "order":
         text = str(raw).strip().upper()
         return (text, True) if text in ("DMY", "MDY") else (None, False)
@@ -59,13 +82,26 @@ def _parse(kind: str, raw: Any) -> tuple[Any, bool]:
 
 def read_settings(wb: CalamineWorkbook, names: list[str], findings: list[Finding]) -> Settings:
     """Settings from the key/value sheet; unknown keys are ignored, bad values reported."""
-    sheet = next((n for n in names if header_key(n) == header_key(SETTINGS_SHEET)), None)
+    sheet = settings_sheet(names)
     if sheet is None:
         return Settings()
     ws = wb.get_sheet_by_name(sheet)
     row0, col0 = ws.start or (0, 0)
+    return settings_from_rows(sheet, ws.to_python(), (int(row0), int(col0)), findings)
+
+
+def settings_sheet(names: list[str]) -> str | None:
+    """The book's Settings sheet, matched ignoring case and spaces."""
+    return next((n for n in names if header_key(n) == header_key(SETTINGS_SHEET)), None)
+
+
+def settings_from_rows(
+    sheet: str, rows: list[list[Any]], start: tuple[int, int], findings: list[Finding]
+) -> Settings:
+    """Settings from the Settings sheet's rows (`start`: 0-based offset of the first cell)."""
+    row0, col0 = start
     values: dict[str, Any] = {}
-    for i, row in enumerate(ws.to_python()):
+    for i, row in enumerate(rows):
         cells = [(j, v) for j, v in enumerate(row) if v not in ("", None)]
         if not cells:
             continue
@@ -100,6 +136,51 @@ def read_port_aliases(rows: list[list[Any]]) -> dict[str, str]:
                     table[alias.strip()] = code.strip().upper().replace(" ", "")
             return table
     return {}
+
+
+def read_column_map(
+    rows: list[list[Any]], start: tuple[int, int], lists: str, findings: list[Finding]
+) -> dict[str, dict[str, str]]:
+    """The Lists sheet's Column Map: contract sheet -> {header as written -> contract column key}.
+
+    A blank Map Sheet applies the row to every contract sheet that has the column; a row naming
+    no contract column is a `column-map-unknown` finding on its Contract Column cell.
+    """
+    wanted = [header_key(h) for h in COLUMN_MAP_HEADERS]
+    for i, row in enumerate(rows):
+        keys = [header_key(v) if isinstance(v, str) else "" for v in row]
+        if not all(k in keys for k in wanted):
+            continue
+        s, w, c = (keys.index(k) for k in wanted)
+        found: dict[str, dict[str, str]] = {}
+        for r, cells in enumerate(rows[i + 1 :], start=start[0] + i + 2):
+            sheet, written, target = (cells[j] if j < len(cells) else None for j in (s, w, c))
+            if not (_filled(written) and _filled(target)):
+                continue
+            assert isinstance(written, str) and isinstance(target, str)
+            named = [
+                contract
+                for contract in TABLE_SHEETS
+                if not (isinstance(sheet, str) and sheet.strip())
+                or any(sheet_fit(sheet, n) is not None for n in (contract.name, *contract.aliases))
+            ]
+            hits = 0
+            for contract in named:
+                keys_found = HeaderMatcher(contract).match(target).keys
+                if len(keys_found) == 1:
+                    found.setdefault(contract.name, {})[written.strip()] = keys_found[0]
+                    hits += 1
+            if not hits:
+                findings.append(
+                    finding("column-map-unknown", lists, r, COLUMN_MAP_HEADERS[2],
+                            f"{column_letter(start[1] + c)}{r}", None, target.strip())
+                )  # fmt: skip
+        return found
+    return {}
+
+
+def _filled(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 _RATE_HEADERS = ("currency", "ratetobase", "asof")

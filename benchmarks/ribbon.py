@@ -1,0 +1,110 @@
+"""The ribbon's speed: every button on a 2,000-order live book, through the test engine.
+
+`python benchmarks/ribbon.py` (also a step of `make bench`). The book is the demo book with its
+mistakes (2,000 orders), open in the test Excel of tests/xlwings_engine.py; the times are the
+Python side of each click: wall time less the time spent inside the engine (Excel's side:
+values handed over, sheets added, rules written, the dashboard opened).
+- first click: a fresh process importing xlwings and sheetsync, then Check workbook (≤ 3 s);
+- then each button, three times, after a first call (the process stays alive between clicks on
+  Windows, as xlwings' UDF server allows): the median (≤ 1 s each). An unchanged book is not
+  checked again, so check, mark and next are also timed after an edit to the book.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()
+import xlwings  # noqa: E402, TID251  (timed: part of the first click; the benchmark drives the Excel face)
+
+XLWINGS_S = time.perf_counter() - STARTED
+
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+ORDERS = 2_000
+TODAY = dt.date(2026, 11, 25)
+BUTTONS = ["check", "mark", "next", "previous", "explain", "settings", "about", "kpi", "new", "clear"]
+
+
+def demo_book() -> Path:
+    """The 2,000-order demo book (with its mistakes), built once into benchmarks/.cache."""
+    from sheetsync.demo import demo_rows, write_demo
+
+    path = HERE / ".cache" / f"ribbon-demo-{ORDERS}.xlsx"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_demo(path, demo_rows(ORDERS, 7, TODAY), force=True)
+    return path
+
+
+def main() -> dict[str, float]:
+    import xlwings_engine as engine
+
+    source = demo_book()
+    work = Path(tempfile.mkdtemp(prefix="sheetsync-ribbon-bench-"))
+    os.environ["SHEETSYNC_CONFIG_DIR"] = str(work / "config")
+    (work / "config").mkdir()
+    (work / "config" / "ribbon.json").write_text(json.dumps({"warned": BUTTONS}))  # no warning dialogs
+    try:
+        impl, _ = engine.install()
+        app = xlwings.App()
+        shutil.copyfile(source, work / "orders.xlsx")
+        book = engine.load_book(app.impl, work / "orders.xlsx")
+
+        def click(button: str) -> float:
+            """The Python time of one click: its wall time less the engine's (Excel's side)."""
+            app.impl.active_book = book
+            excel_before = impl.excel_seconds
+            started = time.perf_counter()
+            with engine.run_python(app.impl):
+                ribbon.run(button)
+            return time.perf_counter() - started - (impl.excel_seconds - excel_before)
+
+        started = time.perf_counter()
+        from sheetsync.excel import ribbon
+
+        first = XLWINGS_S + (time.perf_counter() - started) + click("check")
+        figures = {"first click (imports + check)": first}
+        book.sheet("Orders")  # the selection starts on Orders!A1
+        app.books.active.sheets["Orders"].range("A1").select()
+        for button in BUTTONS:
+            times = []
+            for _ in range(3):
+                if button == "clear":
+                    click("mark")  # clear what a mark wrote, not an already clean book
+                times.append(click(button))
+            figures[button] = sorted(times)[1]
+        orders = book.sheet("Orders")
+        edited = [k for k, v in orders.values.items() if isinstance(v, str) and k[0] > 5][:3]
+
+        def edit_then(button: str, n: int) -> float:
+            orders.values[edited[n]] = f"{orders.values[edited[n]]} "  # a user's edit: the book changed
+            return click(button)
+
+        for button in ("check", "mark", "next"):
+            times = sorted(edit_then(button, n) for n in range(3))
+            figures[f"{button} after an edit"] = times[1]
+        reads = impl.calls["read_values"]
+        figures["values reads, all clicks"] = float(reads)
+        return figures
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    results = main()
+    print(f"Ribbon on the {ORDERS:,}-order demo book (test engine; Python time per click, median of 3)")
+    for name, value in results.items():
+        if name.startswith("values"):
+            print(f"  {name:<32}{int(value):>8}")
+        else:
+            target = 3.0 if name.startswith("first") else 1.0
+            print(f"  {name:<32}{value:>8.2f} s   target ≤ {target:.0f} s")
