@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from sheetsync.actions.sync import open_store
-from sheetsync.reporting.kpi_facts import DELIVERY_RULES
+from sheetsync.reporting.kpi_facts import DELIVERY_POINT, MOVEMENTS
 from sheetsync.store import history as h
 from sheetsync.store import pull as p
 from sheetsync.store import report as r
@@ -64,7 +64,7 @@ def commit_dates(store: str | None = None) -> tuple[StoreUrl, dict[str, dt.date]
 
     An Order No that two buyers share is left out (its KPIs fall back to the current Plan, flagged).
     """
-    plan_of_family = {family: plan for family, (_, plan, _) in DELIVERY_RULES.items()}
+    plan_of_family = {family: MOVEMENTS[i][1] for family, i in DELIVERY_POINT.items()}
     with _reading(store) as (url, conn):
         plans = h.first_plans(conn)
     dates: dict[str, dt.date] = {}
