@@ -20,6 +20,16 @@ import pytest
 import sqlalchemy as sa
 
 PG_USER = "sheetsync-test"
+_DEFAULT_STORE = tempfile.mkdtemp(prefix="sheetsync-test-store-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A test that syncs into the store in force (the ribbon's Sync) never touches the user's own."""
+    os.environ.setdefault("SHEETSYNC_STORE", f"sqlite:///{_DEFAULT_STORE}/store.sqlite")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_DEFAULT_STORE, ignore_errors=True)
 
 
 def _server_bin() -> Path | None:

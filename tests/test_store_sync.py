@@ -165,3 +165,18 @@ def test_the_store_url_comes_from_flag_environment_config_or_default(
     monkeypatch.setenv("SHEETSYNC_STORE", "sqlite:///from-env.sqlite")
     assert url.resolve().source == "SHEETSYNC_STORE"
     assert url.resolve("sqlite:///flag.sqlite") == url.StoreUrl("sqlite:///flag.sqlite", "--store")
+
+
+def test_the_ribbon_sync_syncs_the_open_book_into_the_store_in_force(
+    tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sheetsync.actions.registry import get, load
+
+    monkeypatch.setenv("SHEETSYNC_STORE", store_url)
+    book = _book(tmp_path / "a.xlsx")
+    text = load(get("sync"))(book_path=book)
+    assert text.splitlines()[:2] == ["a.xlsx: synced", "6 rows added, 0 changed, 0 removed."]
+    assert (
+        load(get("sync"))(book_path=book).splitlines()[0]
+        == "a.xlsx: unchanged (unchanged since the last sync)"
+    )

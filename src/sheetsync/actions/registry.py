@@ -101,7 +101,7 @@ ACTIONS: tuple[Action, ...] = (
            RIBBON_ONLY, "sheetsync.actions.about:about", group="Workbook", image="Info",
            screentip="About sheetsync"),
     Action("sync", "Sync to store", "Load books into the team store, keep their history, report conflicts.",
-           BOTH, "sheetsync.actions.sync:sync", group="Store", image="DatabaseSqlServer"),
+           BOTH, "sheetsync.actions.sync:sync_book", group="Store", image="FileSave"),
     Action("history", "Order history", "What changed on an order between syncs: when, where, old -> new.",
            CLI_ONLY, "sheetsync.actions.store_views:history", group="Store"),
     Action("report", "Consolidated report", "One workbook of every order across the synced books.",

@@ -128,6 +128,25 @@ def _run(engine: sa.Engine, paths: Sequence[Path], today: dt.date | None, jobs: 
     return run_id, books, conflicts
 
 
+def sync_book(book_path: Path) -> str:
+    """The ribbon's Sync: the open book, as last saved, into the store in force (environment or
+    config file); what happened, as the text the ribbon shows."""
+    report = sync([Path(book_path)])
+    (book,) = report.books
+    lines = [f"{book.path.name}: {book.status}" + (f" ({book.note})" if book.note else "")]
+    if book.error is not None:
+        lines.append(book.error.message)
+    if book.written is not None:
+        w = book.written
+        lines.append(f"{w.added} rows added, {w.changed} changed, {w.removed} removed.")
+    lines += [f"{f.code}: {f.message}" for f in book.findings if f.code.startswith(("sync-", "fx-"))]
+    lines += [f"{c.path.name} row {c.finding.row}: {c.finding.message}" for c in report.conflicts[:20]]
+    if len(report.conflicts) > 20:
+        lines.append(f"... and {len(report.conflicts) - 20} more conflicts (sheetsync report lists them).")
+    lines.append(f"Store: {report.store.shown}")
+    return "\n".join(lines)
+
+
 def _triage(
     files: list[Path], loader: Loader, today: dt.date | None, done: Callable[[BookSync], None]
 ) -> tuple[dict[Path, FileState], list[Path]]:
@@ -182,4 +201,4 @@ def _book_ids(engine: sa.Engine, paths: list[Path]) -> set[int]:
         return set(conn.execute(sa.select(s.books.c.id).where(s.books.c.path.in_(wanted))).scalars())
 
 
-__all__ = ["BookSync", "SyncReport", "open_store", "sync"]
+__all__ = ["BookSync", "SyncReport", "open_store", "sync", "sync_book"]
