@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from helpers import TODAY, d, line, order, rows_of, shipment, write_book
+from helpers import TODAY, d, lc_order, line, order, rows_of, shipment, write_book
 from sheetsync.actions.check import check_path
 from sheetsync.book import Book
 from sheetsync.contract import LINES, ORDERS, SHEETS, SHIPMENTS
@@ -82,19 +82,30 @@ def spelling(draw: st.DrawFn, header: str) -> str:
     return written if any(c.isalnum() for c in written) else header
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_case_spacing_and_punctuation_maps_to_the_same_column(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    written = {c.header: data.draw(spelling(c.header), label=c.header) for c in LINES.columns}
-    path = tmp_path_factory.mktemp("spelling") / "b.xlsx"
-    write_book(path, [order()], renamed([line()], written), headers={"Lines": headers(LINES, written)})
-    lines = read_book(path).sheets["Lines"]
-    assert {key: ref.header for key, ref in lines.columns.items()} == {
-        c.key: written[c.header].strip() for c in LINES.columns
+    spelt = {
+        s.name: {c.header: data.draw(spelling(c.header), label=f"{s.name}.{c.header}") for c in s.columns}
+        for s in (ORDERS, LINES, SHIPMENTS)
     }
-    assert lines.extra_headers == []
+    path = tmp_path_factory.mktemp("spelling") / "b.xlsx"
+    write_book(
+        path, renamed([order()], spelt["Orders"]), renamed([line()], spelt["Lines"]),
+        renamed([shipment()], spelt["Shipments"]),
+        headers={s.name: headers(s, spelt[s.name]) for s in (ORDERS, LINES, SHIPMENTS)},
+    )  # fmt: skip
+    book = read_book(path)
+    for s in (ORDERS, LINES, SHIPMENTS):
+        sheet = book.sheets[s.name]
+        written = spelt[s.name]
+        assert {key: ref.header for key, ref in sheet.columns.items()} == {
+            c.key: written[c.header].strip() for c in s.columns
+        }
+        assert sheet.extra_headers == []
+    assert [f for f in book.findings if f.code.startswith("schema-header")] == []
 
 
 def test_percent_and_hash_carry_meaning(tmp_path: Path) -> None:
@@ -227,6 +238,18 @@ def test_a_column_blank_on_every_row_is_one_finding_on_its_header(tmp_path: Path
     (blank,) = report.findings
     assert (blank.cell, blank.value, blank.order) == ("K1", "3", None)
     assert "blank on all 3 rows" in blank.message
+
+
+def test_an_absent_conditionally_required_column_is_one_finding(tmp_path: Path) -> None:
+    without = [
+        {h: v for h, v in lc_order(**{"Order No": no}).items() if h != "L/C No"} for no in ("PO-1", "PO-2")
+    ]
+    lines = [line(**{"Order No": no}) for no in ("PO-1", "PO-2")]
+    path = write_book(tmp_path / "b.xlsx", without, lines, headers={"Orders": list(without[0])})
+    report = check_path(path, TODAY)
+    assert rows_of(report.findings) == [("schema-required", "Orders", 1, "L/C No")]
+    assert (report.findings[0].cell, report.findings[0].value) == (None, "2")
+    assert report.findings[0].message == "Fill L/C No: the column is absent; 2 rows that need it."
 
 
 def test_a_column_blank_on_some_rows_keeps_its_cell_findings(tmp_path: Path) -> None:
@@ -470,7 +493,7 @@ def test_the_template_offers_the_column_map_and_milestones_not_tracked(tmp_path:
     assert "Milestones Not Tracked" in [row[0].value for row in wb["Settings"].iter_rows()]
     lists = [[c.value for c in row] for row in wb["Lists"].iter_rows(max_row=3)]
     assert lists[0][-3:] == ["Map Sheet", "Header as Written", "Contract Column"]
-    assert lists[1][-3:] == ["Orders", "Order ID", "Order No"]
+    assert lists[1][-3:] == ["Orders", "Handled By", "Coordinator"]
     assert check_path(path, TODAY).findings == []
 
 

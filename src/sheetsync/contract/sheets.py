@@ -249,6 +249,10 @@ LINES = Sheet(
             A,
             "Line No",
             "Line #",
+            "Line Number",
+            "PO Line",
+            "PO Line No",
+            "PO Line Number",
             "Item",  # ambiguous with Description: decided by the cells (numbers or text)
             "Item No",
             "Item #",
@@ -531,8 +535,8 @@ LISTS_SHEET = "Lists"
 # The Lists sheet's Column Map: a team's own header -> the contract column, per sheet.
 COLUMN_MAP_HEADERS = ("Map Sheet", "Header as Written", "Contract Column")
 COLUMN_MAP_EXAMPLES: tuple[tuple[str, str, str], ...] = (
-    ("Orders", "Order ID", "Order No"),
-    ("Lines", "PO Line Number", "Line"),
+    ("Orders", "Handled By", "Coordinator"),
+    ("Orders", "Scheduled Delivery", "ETA Plan"),
 )
 ISSUES_SHEET = "Issues"
 

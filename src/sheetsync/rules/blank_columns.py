@@ -44,8 +44,8 @@ def collapse_blank_columns(book: Book, found: list[Finding]) -> list[Finding]:
         if key is not None and not column_blank(sheet, key):
             continue
         first, count = found[where[0]], len(where)
-        how = "blank on all" if key is not None else "absent, and needed on"
-        message = f"{first.message.rstrip('.')}: {header} is {how} {count:,} rows that need it."
+        how = f"blank on all {count:,} rows" if key is not None else f"the column is absent; {count:,} rows"
+        message = f"{first.message.rstrip('.')}: {how} that need it."
         cell = None if key is None else f"{sheet.columns[key].letter}{sheet.header_row}"
         headers.append(
             replace(first, row=sheet.header_row, cell=cell, order=None, message=message, value=str(count))

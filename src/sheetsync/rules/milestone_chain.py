@@ -8,6 +8,7 @@ is a few array comparisons over all orders at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -89,34 +90,34 @@ class Chain:
             closed=(status == "Closed").to_numpy(dtype=bool),
         )
 
-    @property
+    @cached_property
     def has_plan(self) -> Mask:
         return ~np.isnat(self.plan) & self.applies
 
-    @property
+    @cached_property
     def has_actual(self) -> Mask:
         return ~np.isnat(self.actual) & self.applies
 
-    @property
+    @cached_property
     def actual_blank(self) -> Mask:
         return np.isnat(self.actual) & ~self.actual_unknown & self.applies
 
-    @property
+    @cached_property
     def reached(self) -> Mask:
         """Status has reached each milestone's stage."""
         return self.status_rank[:, None] >= STAGE_RANK[None, :]
 
-    @property
+    @cached_property
     def past(self) -> Mask:
         """Status is past each milestone's stage."""
         return self.status_rank[:, None] > STAGE_RANK[None, :]
 
-    @property
+    @cached_property
     def waiting(self) -> Mask:
         """Planned, not done, and Status not yet past the stage (open orders only)."""
         return self.open_orders & ~self.past & self.has_plan & self.actual_blank
 
-    @property
+    @cached_property
     def open_orders(self) -> Mask:
         """Orders that still get overdue, due-soon and plan-missing flags (not Closed/Cancelled)."""
         return (self.live & ~self.closed)[:, None]

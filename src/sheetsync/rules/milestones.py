@@ -59,16 +59,19 @@ class _Emitter:
         header = self.sheet.header(key)
         return finding(code, self.sheet.name, row, header, cell, self.order_nos[i], value, **fields)
 
-    def each(self, code: str, hits: Mask, part: str, since: Day | None = None) -> list[Finding]:
-        """One finding per hit on the milestone's `part` cell; `n` = days from plan to `since` (actual)."""
+    def each(self, code: str, hits: Mask, col: int, part: str, since: Day | None = None) -> list[Finding]:
+        """One finding per order hit (a mask over orders) on milestone `col`'s `part` cell.
+
+        `n` = days from plan to `since` (else to the actual).
+        """
         c = self.chain
-        pos, col = np.nonzero(hits)
+        pos = np.flatnonzero(hits)
         plan, actual = c.plan[pos, col], c.actual[pos, col]
         planned = _iso(plan)
         return findings_for(
-            code, self.sheet, self.rows[pos], KEYS[part][col].tolist(), self.order_nos[pos],
+            code, self.sheet, self.rows[pos], str(KEYS[part][col]), self.order_nos[pos],
             planned if part == "plan" else _iso(actual),
-            m=NAMES[col], plan=planned, n=_day_counts(actual if since is None else since, plan),
+            m=str(NAMES[col]), plan=planned, n=_day_counts(actual if since is None else since, plan),
         )  # fmt: skip
 
 
@@ -85,33 +88,29 @@ def _orders(book: Book, ctx: Context) -> _Emitter:
     return built
 
 
-def _only(column: int) -> Mask:
-    """A (1 × milestones) mask selecting one milestone."""
-    mask = np.zeros((1, len(MILESTONES)), dtype=bool)
-    mask[0, column] = True
-    return mask
-
-
-def late_or_due_soon(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
-    """Planned milestones without an actual: passed (overdue) or within Due Soon Days."""
+def late_or_due_soon(book: Book, ctx: Context, col: int) -> Iterator[Finding]:
+    """A planned milestone without an actual: passed (overdue) or within Due Soon Days."""
     emit = _orders(book, ctx)
     c = emit.chain
     today = np.datetime64(ctx.today, "D")
     horizon = today + np.timedelta64(book.settings.due_soon_days, "D")
-    waiting = c.waiting & only
-    yield from emit.each("milestone-overdue", waiting & (c.plan < today), "plan", since=today)
-    yield from emit.each("milestone-due-soon", waiting & (c.plan >= today) & (c.plan <= horizon), "plan")
+    waiting, plan = c.waiting[:, col], c.plan[:, col]
+    yield from emit.each("milestone-overdue", waiting & (plan < today), col, "plan", since=today)
+    yield from emit.each("milestone-due-soon", waiting & (plan >= today) & (plan <= horizon), col, "plan")
 
 
-def done_late_or_future(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
-    """Actuals after their plan (history, for every live order) or after today (impossible)."""
+def done_late_or_future(book: Book, ctx: Context, col: int) -> Iterator[Finding]:
+    """An actual after its plan (history, for every live order) or after today (impossible)."""
     emit = _orders(book, ctx)
     c = emit.chain
-    live = c.live[:, None] & only
-    late = live & c.has_actual & c.has_plan & (c.actual > c.plan)
-    yield from emit.each("milestone-done-late", late, "actual")
-    future = live & c.has_actual & (c.actual > np.datetime64(ctx.today, "D"))
-    yield from emit.each("milestone-actual-future", future, "actual")
+    done = c.live & c.has_actual[:, col]
+    actual = c.actual[:, col]
+    yield from emit.each(
+        "milestone-done-late", done & c.has_plan[:, col] & (actual > c.plan[:, col]), col, "actual"
+    )
+    yield from emit.each(
+        "milestone-actual-future", done & (actual > np.datetime64(ctx.today, "D")), col, "actual"
+    )
 
 
 def _out_of_sequence(
@@ -143,20 +142,22 @@ def plans_out_of_sequence(book: Book, ctx: Context, a: str, b: str) -> Iterator[
         yield emit.at("milestone-plan-out-of-sequence", pos, key, db, a=a, b=b)
 
 
-def plan_missing(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
-    """Status has reached a stage with no plan."""
+def plan_missing(book: Book, ctx: Context, col: int) -> Iterator[Finding]:
+    """Status has reached the milestone's stage with no plan."""
     emit = _orders(book, ctx)
     c = emit.chain
-    no_plan = np.isnat(c.plan) & ~c.plan_unknown & c.applies & only
-    yield from emit.each("milestone-plan-missing", c.open_orders & c.reached & no_plan, "plan")
+    no_plan = np.isnat(c.plan[:, col]) & ~c.plan_unknown[:, col] & c.applies[:, col]
+    yield from emit.each(
+        "milestone-plan-missing", c.open_orders[:, 0] & c.reached[:, col] & no_plan, col, "plan"
+    )
 
 
-def actual_missing(book: Book, ctx: Context, only: Mask) -> Iterator[Finding]:
-    """Status has passed a stage with no actual (Closed: every actual)."""
+def actual_missing(book: Book, ctx: Context, col: int) -> Iterator[Finding]:
+    """Status has passed the milestone's stage with no actual (Closed: every actual)."""
     emit = _orders(book, ctx)
     c = emit.chain
     yield from emit.each(
-        "milestone-actual-missing", c.live[:, None] & c.past & c.actual_blank & only, "actual"
+        "milestone-actual-missing", c.live & c.past[:, col] & c.actual_blank[:, col], col, "actual"
     )
 
 
@@ -165,7 +166,6 @@ def _register() -> None:
     status = ("Orders", "Orders.status")
     for i, m in enumerate(MILESTONES):
         plan, actual = f"Orders.{milestone_key(m, 'plan')}", f"Orders.{milestone_key(m, 'actual')}"
-        only = _only(i)
         both = (plan, actual)
         each: tuple[tuple[str, tuple[str, ...], tuple[str, ...], Callable[..., Iterator[Finding]]], ...] = (
             ("late_or_due_soon", ("milestone-overdue", "milestone-due-soon"), both, late_or_due_soon),
@@ -174,7 +174,7 @@ def _register() -> None:
             ("actual_missing", ("milestone-actual-missing",), (actual,), actual_missing),
         )  # fmt: skip
         for name, codes, columns, fn in each:
-            add_rule(f"{name}: {m}", codes, (*status, *columns), partial(fn, only=only))
+            add_rule(f"{name}: {m}", codes, (*status, *columns), partial(fn, col=i))
     for a, b in MILESTONE_SEQUENCE:
         for part, code, fn in (
             ("actual", "milestone-out-of-sequence", actuals_out_of_sequence),
