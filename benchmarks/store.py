@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from build import TODAY, build
 
-from sheetsync.actions.runner import check_paths
+from sheetsync.actions.check import check_paths
 from sheetsync.actions.store_views import history, report
 from sheetsync.actions.sync import sync
 from sheetsync.store.schema import records

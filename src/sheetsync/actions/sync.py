@@ -3,35 +3,33 @@
 For each file: its bytes are digested first; a file the store already has (same bytes, judged
 on the same day) is not read at all; a file whose bytes another synced path holds is the same
 file under two paths (`sync-same-file`) and is synced once. The others are read, judged and
-extracted in the batch runner's children (`sheetsync.store.child.read_for_store`, the runner's
-check API with a spool folder bound) and written by the parent as each child answers.
+extracted in the batch runner's children (`run_isolated` with `sync_read.read_for_store`) and
+written by the parent as each child answers.
 Conflicts between books are reported at the end, never resolved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import getpass
 import socket
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from sheetsync.actions.runner import check_paths, expand_paths
-from sheetsync.findings import FileError, FileReport, Finding, finding
+from sheetsync.actions.runner import Outcome, expand_paths, run_isolated
+from sheetsync.actions.sync_read import ReadForStore, read_for_store
+from sheetsync.findings import FileError, Finding, finding
 from sheetsync.store import schema as s
-from sheetsync.store.child import read_for_store, take
 from sheetsync.store.conflicts import Conflict, order_conflicts
 from sheetsync.store.load import FileState, Loader, Written, now
 from sheetsync.store.migrate import upgrade
 from sheetsync.store.url import StoreUrl, engine_for, resolve
 
-# A child holds the book, its findings and its rows as JSON text: a 100,000-order book needs ~3 GiB.
-SYNC_MEM_LIMIT = 6 << 30
+# A child holds the book, its findings and its rows as JSON text: a 100,000-order book maps ~4 GiB.
+SYNC_MEM_LIMIT = 8 << 30
 
 
 @dataclass
@@ -105,13 +103,11 @@ def _run(engine: sa.Engine, paths: Sequence[Path], today: dt.date | None, jobs: 
             on_book(outcome)
 
     states, to_read = _triage(files, loader, today, done)
-    with tempfile.TemporaryDirectory(prefix="sheetsync-sync-") as spool:
 
-        def load(report: FileReport) -> None:
-            done(_load(loader, states[report.path], report, take(Path(spool), report.path)))
+    def load(outcome: Outcome[ReadForStore]) -> None:
+        done(_load(loader, states.get(outcome.path), outcome))
 
-        check = functools.partial(read_for_store, spool)
-        check_paths(to_read, today, jobs=jobs, on_done=load, check=check, mem_limit=SYNC_MEM_LIMIT)
+    run_isolated(to_read, read_for_store, (today,), jobs, load, SYNC_MEM_LIMIT)
     books = [outcomes[p] for p in files]
     touched = _book_ids(engine, [b.path for b in books if b.status == "synced"])
     with engine.begin() as conn:
@@ -174,23 +170,21 @@ def _triage(
     return states, to_read
 
 
-def _load(loader: Loader, state: FileState | None, report: FileReport, spooled: object) -> BookSync:
-    from sheetsync.store.child import Spooled
-
-    if report.error is not None or state is None or not isinstance(spooled, Spooled):
-        error = report.error or FileError("file-unreadable", f"{report.path}: could not be read.")
-        return BookSync(report.path, "error", report.findings, error=error)
-    if spooled.view:
-        return BookSync(report.path, "skipped", report.findings, note="a view pulled from the store")
-    if spooled.extract is None:
-        return BookSync(
-            report.path, "skipped", report.findings, note="not an order book (no Orders or Lines)"
-        )
-    written = loader.write(state, spooled.extract, report.findings, spooled.judged_on, spooled.judged_from)
-    found = report.findings + spooled.extract.findings + written.found
+def _load(loader: Loader, state: FileState | None, outcome: Outcome[ReadForStore]) -> BookSync:
+    """Write what a child read (or say why nothing is written)."""
+    read = outcome.result
+    if outcome.error is not None or state is None or read is None:
+        error = outcome.error or FileError("file-unreadable", f"{outcome.path}: could not be read.")
+        return BookSync(outcome.path, "error", error=error)
+    checked = list(read.findings)
+    if read.view:
+        return BookSync(outcome.path, "skipped", checked, note="a view pulled from the store")
+    if read.extract is None:
+        return BookSync(outcome.path, "skipped", checked, note="not an order book (no Orders or Lines)")
+    written = loader.write(state, read.extract, read.findings, read.judged_on, read.judged_from)
     if written.skipped:
-        return BookSync(report.path, "skipped", written.found, written, note=written.skipped)
-    return BookSync(report.path, "synced", found, written)
+        return BookSync(outcome.path, "skipped", written.found, written, note=written.skipped)
+    return BookSync(outcome.path, "synced", checked + read.extract.findings + written.found, written)
 
 
 def _book_ids(engine: sa.Engine, paths: list[Path]) -> set[int]:

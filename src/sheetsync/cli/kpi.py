@@ -70,16 +70,11 @@ def kpi(
     paths = expand_paths(books)
     target = out or Path("sheetsync-dashboard.xlsx")
     if format is Format.xlsx and any(target.resolve() == p.resolve() for p in paths):
-<<<<<<< HEAD
-        _fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
-    if format is Format.xlsx and store is not None:
-        _fail("--store works with --format text or json; the dashboard does not use the store's history yet.")
-    read, errors = _read(paths)
-=======
         fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
+    if format is Format.xlsx and store is not None:
+        fail("--store works with --format text or json; the dashboard does not use the store's history yet.")
     found = read_kpi_books(paths)
     read, errors = found.books, found.left_out
->>>>>>> main
     for path, why in errors.items():
         make_console(stderr=True).print(f"[bold red]cannot use[/] {escape(str(path))}: {escape(why)}")
     if not read:
@@ -90,14 +85,10 @@ def kpi(
         _print_text(report)
         make_console().print(f"Dashboard written to [bold]{escape(str(target))}[/]")
     else:
-<<<<<<< HEAD
         commits, note = _commit_dates(store)
-        report = compute_kpis(read, judged, group, commit_dates=commits)
+        report = kpis(read, judged, group, commit_dates=commits)
         if note:
             report.notes.insert(0, note)
-=======
-        report = kpis(read, judged, group)
->>>>>>> main
         if format is Format.json:
             _print_json(report, read, errors)
         else:

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from sheetsync.finding_table import FindingTable, Record
 from sheetsync.findings import Finding, finding
 from sheetsync.store import schema as s
 from sheetsync.store.extract import COLUMNS, KINDS, Extract, Row
@@ -153,7 +154,7 @@ class Loader:
         return bool(row.judged_on == (today or dt.date.today()))
 
     def write(
-        self, state: FileState, extract: Extract, checked: list[Finding], judged_on: dt.date, judged_from: str
+        self, state: FileState, extract: Extract, checked: FindingTable, judged_on: dt.date, judged_from: str
     ) -> Written:
         """Sync one book in one transaction (see the module docstring)."""
         written = Written()
@@ -174,7 +175,7 @@ class Loader:
                     first=book is None or not book.digest,
                 )
             self._sync_rates(conn, book_id, extract)
-            found = checked + extract.findings + written.found
+            found = list(checked.records()) + [_record(f) for f in extract.findings + written.found]
             self._sync_findings(conn, book_id, judged_on, found, written)
             conn.execute(
                 s.books.update()
@@ -304,11 +305,9 @@ class Loader:
         conn.execute(s.books.update().where(s.books.c.id == book_id).values(rates_digest=digest))
 
     def _sync_findings(
-        self, conn: sa.Connection, book_id: int, judged_on: dt.date, found: list[Finding], w: Written
+        self, conn: sa.Connection, book_id: int, judged_on: dt.date, values: list[Record], w: Written
     ) -> None:
         """Replace the book's stored findings when they (or the day they were judged on) changed."""
-        values = [(f.code, f.severity.value, f.sheet, f.row, f.column, f.cell, f.order, f.message, f.value)
-                  for f in found]  # fmt: skip
         digest = _digest(judged_on.isoformat() + json.dumps(values))
         current = conn.execute(sa.select(s.books.c.findings_digest).where(s.books.c.id == book_id)).scalar()
         if current == digest:
@@ -318,6 +317,10 @@ class Loader:
         bulk_insert(conn, s.findings, FINDING_COLUMNS, rows)
         conn.execute(s.books.update().where(s.books.c.id == book_id).values(findings_digest=digest))
         w.findings_written = True
+
+
+def _record(f: Finding) -> Record:
+    return (f.code, f.severity.value, f.sheet, f.row, f.column, f.cell, f.order, f.message, f.value)
 
 
 def _digest(text: str) -> str:
