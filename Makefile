@@ -37,6 +37,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/store.py
 	$(BIN)/python benchmarks/ribbon.py
 	$(BIN)/python benchmarks/documents.py
 

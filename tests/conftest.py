@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ("store_db",)  # store_url: SQLite and a throwaway PostgreSQL (the store tests)
+
 _CACHE = tempfile.mkdtemp(prefix="sheetsync-test-cache-")
 
 

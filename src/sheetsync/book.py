@@ -70,6 +70,19 @@ class SheetData:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """One row of the Lists sheet's Rates table: 1 `currency` = `rate` base currency, as of a date.
+
+    `rate` is the cell's text as a Decimal string (exact), `row` its Excel row on Lists.
+    """
+
+    currency: str
+    rate: str
+    as_of: dt.date | None
+    row: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """The Settings sheet, with the documented defaults (RULES.md §1)."""
 
@@ -85,6 +98,8 @@ class Settings:
     exporter_bank: str = ""
     signatory: str = ""
     doc_no_series: str = ""
+    base_currency: str = ""
+    store_view: str = ""  # set by `sheetsync pull`: the book is a view of the store
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,7 @@ class Book:
     port_aliases: dict[str, str] = field(default_factory=dict)  # normalised name -> LOCODE
     sheet_names: list[str] = field(default_factory=list)  # every sheet in the workbook
     tabs: dict[str, Tab] = field(default_factory=dict)  # registered document tabs, by name
+    rates: list[Rate] = field(default_factory=list)  # the Lists sheet's Rates table
 
     def get(self, name: str) -> SheetData | None:
         return self.sheets.get(name)

@@ -299,6 +299,45 @@ CATALOGUE: dict[str, Code] = _catalogue(
         "UCP 600 18(a)(i)(ii); ISBP 821 C2",
     ),
     Code("doc-not-generated", W, "Documents not generated", "Generate {type}.", ""),
+    # 9. Sync: books against the store and one another
+    Code(
+        "sync-conflict",
+        W,
+        "Books disagree on an order",
+        "{field}: {here} here, {there} in {other}. Agree on one value.",
+        "",
+    ),
+    Code(
+        "sync-book-older",
+        E,
+        "Older copy saved over a newer one",
+        "Saved {saved}, before the copy synced on {synced}: restore the newer copy. Not synced.",
+        "",
+    ),
+    Code(
+        "sync-row-disappeared",
+        W,
+        "Row gone since the last sync",
+        "{what} was on row {last_row} at the last sync and is gone: restore it, or let it go.",
+        "",
+    ),
+    Code(
+        "sync-same-file", W, "Same file under two paths", "Same file as {other}: synced once, from there.", ""
+    ),
+    Code(
+        "sync-view-skipped",
+        I,
+        "Book is a view of the store",
+        "Pulled from the store ({view}): not synced.",
+        "",
+    ),
+    Code(
+        "fx-rate-missing",
+        W,
+        "No rate to the base currency",
+        "Add {value} to the Rates table on Lists (in {base}).",
+        "",
+    ),
 )
 
 

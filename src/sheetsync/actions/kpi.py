@@ -8,7 +8,7 @@ that crashes the reader costs that book, not the folder.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +19,15 @@ from sheetsync.reporting.kpi import GroupBy, KpiReport, compute_kpis
 NEEDED = ("Orders", "Lines")
 
 
-def kpis(books: Sequence[Book], today: dt.date | None = None, by: GroupBy | None = None) -> KpiReport:
-    """On-time delivery, OTIF, cycle times, fill rate and document accuracy over `books`."""
-    return compute_kpis(books, today, by)
+def kpis(
+    books: Sequence[Book],
+    today: dt.date | None = None,
+    by: GroupBy | None = None,
+    commit_dates: Mapping[str, dt.date] | None = None,
+) -> KpiReport:
+    """On-time delivery, OTIF, cycle times, fill rate and document accuracy over `books`;
+    `commit_dates` (Order No -> first Plan, from the store's history) when given."""
+    return compute_kpis(books, today, by, commit_dates=commit_dates)
 
 
 def not_an_order_book(book: Book) -> str | None:

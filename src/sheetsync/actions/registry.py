@@ -106,6 +106,14 @@ ACTIONS: tuple[Action, ...] = (
     Action("about", "About", "The sheetsync version, the workbook contract version and where Python runs.",
            RIBBON_ONLY, "sheetsync.actions.about:about", group="Workbook", image="Info",
            screentip="About sheetsync"),
+    Action("sync", "Sync to store", "Load books into the team store, keep their history, report conflicts.",
+           BOTH, "sheetsync.actions.sync:sync_book", group="Store", image="FileSave"),
+    Action("history", "Order history", "What changed on an order between syncs: when, where, old -> new.",
+           CLI_ONLY, "sheetsync.actions.store_views:history", group="Store"),
+    Action("report", "Consolidated report", "One workbook of every order across the synced books.",
+           CLI_ONLY, "sheetsync.actions.store_views:report", group="Store"),
+    Action("pull", "Pull a view", "A buyer's or a coordinator's orders from the store into a fresh workbook.",
+           CLI_ONLY, "sheetsync.actions.store_views:pull", group="Store"),
 )  # fmt: skip
 
 _BY_NAME = {a.name: a for a in ACTIONS}

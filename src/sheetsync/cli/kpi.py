@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from enum import StrEnum
@@ -46,6 +47,12 @@ def kpi(
         Path | None,
         typer.Option("--out", "-o", help="Where --format xlsx writes (default: sheetsync-dashboard.xlsx)."),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store", metavar="URL", help="Judge on time against the first Plan in this store's history."
+        ),
+    ] = None,
 ) -> None:
     """On-time delivery, OTIF, perfect orders, cycle times, fill and backorder rates, document accuracy.
 
@@ -64,6 +71,8 @@ def kpi(
     target = out or Path("sheetsync-dashboard.xlsx")
     if format is Format.xlsx and any(target.resolve() == p.resolve() for p in paths):
         fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
+    if format is Format.xlsx and store is not None:
+        fail("--store works with --format text or json; the dashboard does not use the store's history yet.")
     found = read_kpi_books(paths)
     read, errors = found.books, found.left_out
     for path, why in errors.items():
@@ -76,12 +85,25 @@ def kpi(
         _print_text(report)
         make_console().print(f"Dashboard written to [bold]{escape(str(target))}[/]")
     else:
-        report = kpis(read, judged, group)
+        commits, note = _commit_dates(store)
+        report = kpis(read, judged, group, commit_dates=commits)
+        if note:
+            report.notes.insert(0, note)
         if format is Format.json:
             _print_json(report, read, errors)
         else:
             _print_text(report)
     raise typer.Exit(2 if errors else 0)
+
+
+def _commit_dates(store: str | None) -> tuple[dict[str, dt.date] | None, str]:
+    """The first committed dates from the store's history (`--store`), and a note saying so."""
+    if store is None:
+        return None, ""
+    from sheetsync.actions.store_views import commit_dates
+
+    url, dates = commit_dates(store)
+    return dates, f"commit date = the first Plan recorded in the store {url.shown} ({len(dates)} orders)"
 
 
 def _print_json(report: KpiReport, read: list[Book], errors: dict[Path, str]) -> None:

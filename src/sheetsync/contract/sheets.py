@@ -555,6 +555,8 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
     ("Exporter Bank", "", "Bank details printed on invoices (v1.1)."),
     ("Signatory", "", "Name printed in the signature block of documents (v1.1)."),
     ("Doc No Series", "", "Pattern of issued document numbers, e.g. INV-2026-{n:04d} (v1.1)."),
+    ("Base Currency", "", "Totals across currencies are in this currency, by the Rates table on Lists."),
+    ("Store View", "", "Set by sheetsync pull: this book is a view of the store, and sync skips it."),
 )
 
 LISTS_SHEET = "Lists"

@@ -26,6 +26,7 @@ from sheetsync.io.read.fast import TypedReader
 from sheetsync.io.read.settings import (
     read_column_map,
     read_port_aliases,
+    read_rates,
     read_settings,
     settings_from_rows,
     settings_sheet,
@@ -147,6 +148,7 @@ def _assemble(
     lists_rows, lists_start = rows_of(lists) if lists else ([], (0, 0))
     port_aliases = read_port_aliases(lists_rows)
     column_map = read_column_map(lists_rows, lists_start, lists, findings) if lists else {}
+    rates = read_rates(lists_rows, lists_start[0], lists, findings) if lists else []
     sheets: dict[str, SheetData] = {}
     used: dict[str, str] = {}  # workbook sheet -> the contract sheet it was read as
     also: dict[str, str] = {}  # a second fitting sheet -> the one read instead
@@ -163,7 +165,7 @@ def _assemble(
         if data is not None:
             sheets[contract.name] = data
     findings.extend(_skipped(names, used, also, _document_tabs(sheets)))
-    return Book(path, sheets, settings, findings, port_aliases, names)
+    return Book(path, sheets, settings, findings, port_aliases, names, rates=rates)
 
 
 def book_from_rows(path: Path | str, names: list[str], rows_of: RowsOf, date1904: bool = False) -> Book:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
 from sheetsync.a1 import column_letter
-from sheetsync.book import Settings
+from sheetsync.book import Rate, Settings
 from sheetsync.contract import SETTINGS, SETTINGS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.contract.codelists import MILESTONES
 from sheetsync.contract.headers import HeaderMatcher, sheet_fit
@@ -31,6 +32,8 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "Exporter Bank": ("exporter_bank", "text"),
     "Signatory": ("signatory", "text"),
     "Doc No Series": ("doc_no_series", "text"),
+    "Base Currency": ("base_currency", "text"),
+    "Store View": ("store_view", "text"),
 }
 assert set(_FIELDS) == {key for key, _, _ in SETTINGS}, "Settings keys drift from the contract"
 _KEYS = {header_key(k): k for k in _FIELDS}
@@ -181,3 +184,47 @@ def read_column_map(
 
 def _filled(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+_RATE_HEADERS = ("currency", "ratetobase", "asof")
+
+
+def read_rates(rows: list[list[Any]], row0: int, sheet: str, findings: list[Finding]) -> list[Rate]:
+    """The Lists sheet's Rates table (Currency, Rate to Base, As Of); a bad rate is a schema-type finding.
+
+    Rates are kept as exact decimal text: a number cell is read through its shortest repr.
+    """
+    for i, row in enumerate(rows):
+        keys = [header_key(v) if isinstance(v, str) else "" for v in row]
+        if not all(k in keys for k in _RATE_HEADERS[:2]):
+            continue
+        c, r = keys.index("currency"), keys.index("ratetobase")
+        a = keys.index("asof") if "asof" in keys else None
+        rates: list[Rate] = []
+        for j, cells in enumerate(rows[i + 1 :], start=i + 2):
+            currency = cells[c] if c < len(cells) else None
+            if not isinstance(currency, str) or not currency.strip():
+                continue
+            raw = cells[r] if r < len(cells) else None
+            rate = _decimal_text(raw)
+            excel_row = row0 + j
+            if rate is None:
+                cell = f"{column_letter(r)}{excel_row}"
+                findings.append(finding("schema-type", sheet, excel_row, "Rate to Base", cell, None, raw,
+                                        type="positive number"))  # fmt: skip
+                continue
+            as_of, _ = _parse("date", cells[a] if a is not None and a < len(cells) else None)
+            rates.append(Rate(currency.strip().upper(), rate, as_of, excel_row))
+        return rates
+    return []
+
+
+def _decimal_text(raw: Any) -> str | None:
+    """A positive rate as exact decimal text, else None."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    try:
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return str(value) if value.is_finite() and value > 0 else None
