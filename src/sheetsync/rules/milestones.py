@@ -161,12 +161,21 @@ def actual_missing(book: Book, ctx: Context, col: int) -> Iterator[Finding]:
     )
 
 
+DEPOSIT_MILESTONE = "Deposit Received"
+_DEPOSIT_PCT = "Orders.deposit_pct"
+
+
 def _register() -> None:
-    """One rule per milestone (and per sequence pair), each needing only its own columns."""
+    """One rule per milestone (and per sequence pair), each needing only its own columns.
+
+    Whether Deposit Received is part of an order depends on its Deposit %, so its rules need that
+    column too: without it, a book cannot say which orders wait for a deposit.
+    """
     status = ("Orders", "Orders.status")
     for i, m in enumerate(MILESTONES):
         plan, actual = f"Orders.{milestone_key(m, 'plan')}", f"Orders.{milestone_key(m, 'actual')}"
         both = (plan, actual)
+        extra = (_DEPOSIT_PCT,) if m == DEPOSIT_MILESTONE else ()
         each: tuple[tuple[str, tuple[str, ...], tuple[str, ...], Callable[..., Iterator[Finding]]], ...] = (
             ("late_or_due_soon", ("milestone-overdue", "milestone-due-soon"), both, late_or_due_soon),
             ("done_late", ("milestone-done-late", "milestone-actual-future"), both, done_late_or_future),
@@ -174,13 +183,15 @@ def _register() -> None:
             ("actual_missing", ("milestone-actual-missing",), (actual,), actual_missing),
         )  # fmt: skip
         for name, codes, columns, fn in each:
-            add_rule(f"{name}: {m}", codes, (*status, *columns), partial(fn, col=i))
+            add_rule(f"{name}: {m}", codes, (*status, *columns, *extra), partial(fn, col=i))
     for a, b in MILESTONE_SEQUENCE:
         for part, code, fn in (
             ("actual", "milestone-out-of-sequence", actuals_out_of_sequence),
             ("plan", "milestone-plan-out-of-sequence", plans_out_of_sequence),
         ):
             columns = (f"Orders.{milestone_key(a, part)}", f"Orders.{milestone_key(b, part)}")
+            if DEPOSIT_MILESTONE in (a, b):
+                columns = (*columns, _DEPOSIT_PCT)
             add_rule(f"{part}s_out_of_sequence: {a}/{b}", (code,), (*status, *columns), partial(fn, a=a, b=b))
 
 
