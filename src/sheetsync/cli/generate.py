@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.actions.generate import PlanError, generate_file
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, fail, parse_today
+from sheetsync.cli.common import TodayOption, fail, make_console, parse_today
 from sheetsync.cli.mark import BookArgument, NoBackupOption, OutOption, _fail
 from sheetsync.contract.codelists import DOC_TYPE_SLUGS
 from sheetsync.documents.pdf import PdfError, export_pdf
@@ -62,7 +61,7 @@ def generate(
         _fail(book, error)
     except PlanError as error:
         fail(str(error))
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     for d in done.plan.documents:
         t = d.totals
         amount = f"amount {t['amount']:,.2f}, " if d.type in ("Proforma", "Commercial Invoice") else ""

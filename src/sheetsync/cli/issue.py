@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.actions.issue import issue_file
 from sheetsync.cli.app import app
-from sheetsync.cli.common import fail
+from sheetsync.cli.common import fail, make_console
 from sheetsync.cli.mark import BookArgument, NoBackupOption, OutOption, _fail
 from sheetsync.documents.plan import PlanError
 from sheetsync.findings import FileError
@@ -45,13 +44,13 @@ def issue_command(
         _fail(book, error)
     except PlanError as error:
         fail(str(error))
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     console.print(
         f"Issued {escape(done.old_no)} as {escape(done.doc_no)} (tab {escape(done.tab)}, now values)."
     )
     if done.pdf:
         console.print(f"PDF: {escape(str(done.pdf))}")
     if done.pdf_error:
-        Console(stderr=True).print(f"[yellow]warning:[/] {escape(done.pdf_error)}")
+        make_console(stderr=True).print(f"[yellow]warning:[/] {escape(done.pdf_error)}")
     where = f"Wrote {escape(str(done.written))}"
     console.print(where + (f"; previous version kept as {escape(str(done.backup))}." if done.backup else "."))

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.actions.status import file_name, status_files
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, fail, parse_today
+from sheetsync.cli.common import TodayOption, fail, make_console, parse_today
 from sheetsync.cli.mark import BookArgument, _fail
 from sheetsync.documents.pdf import PdfError
 from sheetsync.findings import FileError
@@ -51,7 +50,7 @@ def status(
         _fail(book, error)
     except PdfError as error:
         fail(str(error))
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     for f in made:
         extra = f" and {escape(str(f.pdf))}" if f.pdf else ""
         orders = f"{f.orders} open order{'' if f.orders == 1 else 's'}"

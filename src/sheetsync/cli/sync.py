@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, parse_today
+from sheetsync.cli.common import TodayOption, make_console, parse_today
 
 if TYPE_CHECKING:
     from sheetsync.actions.sync import BookSync, SyncReport
@@ -46,7 +45,7 @@ def _needs_store_extra() -> None:
         import alembic  # noqa: F401
         import sqlalchemy  # noqa: F401
     except ImportError:
-        Console(stderr=True).print("[bold red]error:[/] the store needs: pip install 'sheetsync[store]'")
+        make_console(stderr=True).print("[bold red]error:[/] the store needs: pip install 'sheetsync[store]'")
         raise typer.Exit(2) from None
 
 
@@ -71,7 +70,7 @@ def sync(
     _needs_store_extra()
     from sheetsync.actions.sync import sync as run_sync
 
-    err = Console(stderr=True, highlight=False)
+    err = make_console(stderr=True)
     report = run_sync(books, store, parse_today(today), jobs, on_book=lambda b: err.print(_line(b)))
     if format is Output.json:
         sys.stdout.write(json.dumps(_as_json(report), ensure_ascii=False, indent=1) + "\n")
@@ -92,7 +91,7 @@ def _line(b: BookSync) -> str:
 
 
 def _print_sync(report: SyncReport) -> None:
-    console = Console(highlight=False)
+    console = make_console()
     for b in report.books:
         for f in b.findings:
             if f.code.startswith(("sync-", "fx-")):
@@ -142,12 +141,12 @@ def history(
     try:
         url, changes = run_history(order, buyer, store)
     except AmbiguousOrder as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))} Use --buyer.")
+        make_console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))} Use --buyer.")
         raise typer.Exit(2) from None
     if format is Output.json:
         sys.stdout.write(json.dumps(history_rows(changes), ensure_ascii=False, indent=1) + "\n")
         return
-    console = Console(highlight=False)
+    console = make_console()
     if not changes:
         console.print(f"No history for order {escape(order)} in {escape(url.shown)}.")
         raise typer.Exit(1)
@@ -187,7 +186,7 @@ def report(
         return
     target = out or Path("sheetsync-report.xlsx")
     url, view = run_report(target, store)
-    Console(highlight=False).print(
+    make_console().print(
         f"Report of {len(view.orders)} orders from {escape(url.shown)} "
         f"written to [bold]{escape(str(target))}[/] "
         f"({len(view.late)} late or at risk, {len(view.conflicts)} conflicts, "
@@ -214,8 +213,6 @@ def pull(
     try:
         url, count = run_pull(book, store, buyer=buyer, coordinator=coordinator, force=force)
     except FileExistsError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
+        make_console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
-    Console(highlight=False).print(
-        f"Pulled {count} orders from {escape(url.shown)} into {escape(str(book))}."
-    )
+    make_console().print(f"Pulled {count} orders from {escape(url.shown)} into {escape(str(book))}.")

@@ -10,7 +10,6 @@ moved into place atomically (`io.atomic`). 500,000 findings take seconds, not mi
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from sheetsync.io.atomic import atomic_output
 from sheetsync.io.new_workbook import OPTIONS
 from sheetsync.io.ooxml.owned_sheet import data_rows_xml
 from sheetsync.reporting.check_json import summarise
+from sheetsync.reporting.links import cell_link, relative_target
 from sheetsync.rules.judge import collector_paused
 from sheetsync.workbook.splice import SheetRows, splice
 
@@ -42,16 +42,6 @@ FINDING_COLUMNS: tuple[tuple[str, float], ...] = (
 CELL = 4  # the Cell column, linked to the cell
 _SEVERITY_COLOURS = {"error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
 Row = tuple[str | None, ...]
-
-
-def _relative(book: Path, report: Path) -> str:
-    """The book's path relative to the report's folder (as Excel resolves a link)."""
-    return os.path.relpath(book.resolve(), report.resolve().parent)
-
-
-def _link(target: str, sheet: str, cell: str) -> str:
-    """A link to the cell of the book at `target` (see `_relative`)."""
-    return f"external:{target}#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
 
 def _finding_rows(reports: Sequence[FileReport]) -> Iterator[tuple[Path, Row]]:
@@ -81,8 +71,8 @@ def _write_report(reports: Sequence[FileReport], out: Path) -> Path:
             break
         rows.append(row)
         if row[CELL] and len(links) < MAX_HYPERLINKS:  # past Excel's limit the Cell column stays text
-            target = targets.get(book) or targets.setdefault(book, _relative(book, out))
-            links[(n, CELL)] = _link(target, str(row[3]), str(row[CELL]))
+            target = targets.get(book) or targets.setdefault(book, relative_target(book, out))
+            links[(n, CELL)] = cell_link(target, str(row[3]), str(row[CELL]))
     if total > room:
         note = f"{total - room:,} more findings are not listed: an Excel sheet holds {MAX_ROWS:,} rows."
         rows.append((None,) * 7 + (f"{note} `sheetsync check --format json` lists all.", None))

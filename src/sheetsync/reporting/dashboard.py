@@ -10,18 +10,18 @@ grouped), Chart data.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sheetsync.book import Book
+from sheetsync.excel_limits import MAX_HYPERLINKS
 from sheetsync.io.new_workbook import new_workbook
 from sheetsync.reporting.dashboard_charts import insert_charts, write_chart_data
 from sheetsync.reporting.kpi import ALL, HIGHER_IS_WORSE, RATIOS, GroupBy, KpiReport, Metric, compute_kpis
+from sheetsync.reporting.links import cell_link, relative_target
 from sheetsync.reporting.watchlist import Item, stage_counts, watchlist
 
-MAX_LINKS = 65_000  # xlsxwriter's limit is 65,530 hyperlinks per worksheet
 ATTENTION_HEADERS = ("Urgency", "Days late", "Order No", "Milestone", "Plan", "Coordinator", "Buyer", "Book")
 
 
@@ -81,24 +81,20 @@ def _metric_rows(ws: Any, fmt: dict[str, Any], row: int, metrics: Sequence[Metri
     return row
 
 
-def _link(target_book: Path, out: Path, item: Item) -> str:
-    """external:relative/path.xlsx#'Orders'!A12 — opens the source book at the order's row."""
-    try:
-        rel = os.path.relpath(target_book.resolve(), out.resolve().parent)
-    except ValueError:  # another drive on Windows
-        rel = str(target_book.resolve())
-    sheet = item.sheet.replace("'", "''")
-    return f"external:{rel}#'{sheet}'!{item.cell}"
-
-
 def _attention(wb: Any, fmt: dict[str, Any], items: Sequence[Item], out: Path) -> None:
     ws = wb.add_worksheet("Attention")
     ws.write_row(0, 0, ATTENTION_HEADERS, fmt["head"])
     for r, item in enumerate(items, start=1):
         ws.write(r, 0, "Overdue" if item.overdue else "Due soon")
         ws.write_number(r, 1, item.days)
-        if r <= MAX_LINKS:
-            ws.write_url(r, 2, _link(item.book, out, item), fmt["link"], item.order_no)
+        if r <= MAX_HYPERLINKS:
+            ws.write_url(
+                r,
+                2,
+                cell_link(relative_target(item.book, out), item.sheet, item.cell),
+                fmt["link"],
+                item.order_no,
+            )
         else:
             ws.write_string(r, 2, item.order_no)
         ws.write_string(r, 3, item.milestone)

@@ -95,11 +95,6 @@ def _build_index(book: Book) -> OrderIndex:
     return OrderIndex(orders, live, live.loc[live["payment_terms"].isin(LC_PAYMENT_TERMS)], children)
 
 
-def orders_by_key(book: Book) -> pd.DataFrame:
-    """Every Orders row that stands for its order: first of its key. Index = Excel row."""
-    return order_index(book).orders
-
-
 def live_orders(book: Book) -> pd.DataFrame:
     """Orders in scope of the calc/ship/trade/lc rules: not Cancelled."""
     return order_index(book).live
