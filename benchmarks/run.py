@@ -6,6 +6,13 @@ Every timed step runs in a fresh Python process (`run.py --step NAME BOOK`), so 
 is its own; the time is that of the call alone, after imports. Books come from build.py (cached).
 Targets (issue 3): check ≤ 2.0 × fastexcel; pandas+openpyxl ≥ 10 × check; peak ≤ 1.5 GB;
 a 2,000-order book checked in ≤ 1.5 s.
+
+The whole command as users run it (issue 11 §4; steps h-j, `run.py --command NAME BOOK`): wall
+time of `sheetsync check BOOK ...` from start to exit, child isolation and output included, the
+output going to a file; peak = the largest resident set of the command or any of its children.
+Targets: the 2,000-order command ≤ 1.3 × one Python process that imports sheetsync and checks
+the book in-process (h2/h1); the 100,000-order book judged eight months late (--today
+2027-07-25, ~670,000 findings) adds ≤ 50 % to its run at the book's own Today (j1/i1); ≤ 1.5 GB.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -121,10 +129,48 @@ def child(step: str, path: Path) -> None:
     print(json.dumps({"seconds": seconds, "import_s": import_s, "peak_mb": peak_mb, "note": note}))
 
 
+LATE = "2027-07-25"  # eight months after the books' Settings Today (build.TODAY)
+IN_PROCESS = (
+    "import sys; from pathlib import Path; from sheetsync.actions.check import check_path; "
+    "check_path(Path(sys.argv[1]))"
+)
+COMMANDS: dict[str, list[str]] = {
+    "cmd-inproc": [],
+    "cmd-text": ["--format", "text"],
+    "cmd-json": ["--format", "json"],
+    "cmd-text-late": ["--format", "text", "--today", LATE],
+    "cmd-json-late": ["--format", "json", "--today", LATE],
+}
+
+
+def command(name: str, path: Path) -> None:
+    """Run one whole command as a child, output to a file; print {seconds, peak_mb, note} as JSON.
+
+    The peak is this process's children's (RUSAGE_CHILDREN: the largest resident set among the
+    command and the children it waited for), measured here so no earlier step counts.
+    """
+    if name == "cmd-inproc":
+        argv = [sys.executable, "-c", IN_PROCESS, str(path)]
+    else:
+        script = Path(sys.executable).with_name("sheetsync")
+        argv = [str(script), "check", str(path), *COMMANDS[name]]
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        done = subprocess.run(argv, stdout=out, stderr=subprocess.PIPE, check=False)
+        seconds = time.perf_counter() - started
+        size = out.tell()
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    note = f"{size / 1e6:,.1f} MB out" if name != "cmd-inproc" else "in-process baseline"
+    print(json.dumps({"seconds": seconds, "import_s": 0.0, "peak_mb": peak_mb, "note": note}))
+
+
 def measure(step: str, path: Path) -> dict[str, float | str]:
     """Run a step in a fresh interpreter; its JSON result."""
+    mode = "--command" if step in COMMANDS else "--step"
     out = subprocess.run(
-        [sys.executable, __file__, "--step", step, str(path)], check=True, capture_output=True, text=True
+        [sys.executable, __file__, mode, step, str(path)], check=True, capture_output=True, text=True
     )
     result: dict[str, float | str] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -139,10 +185,17 @@ PLAN = [
     ("e2", "lines-calamine", "big", "Lines sheet, python-calamine"),
     ("f", "mark", "big", "sheetsync mark, 100,000 orders"),
     ("g", "kpi", "big", "sheetsync kpi, 100,000 orders"),
+    ("h1", "cmd-inproc", "small", "python: import + check, 2,000"),
+    ("h2", "cmd-text", "small", "$ sheetsync check, 2,000 orders"),
+    ("h3", "cmd-json", "small", "$ check --format json, 2,000"),
+    ("i1", "cmd-json", "big", "$ check --format json, 100,000"),
+    ("i2", "cmd-text", "big", "$ check (text), 100,000"),
+    ("j1", "cmd-json-late", "big", "$ check json, 100,000, 8 months late"),
+    ("j2", "cmd-text-late", "big", "$ check text, 100,000, 8 months late"),
 ]
 # The ratios to the 100k check: check, its fastexcel floor and mark run in turns, and their
 # medians are compared (one run varies by ±15 % on this machine).
-REPEAT = {"a": 3, "b": 3, "f": 3}
+REPEAT = {"a": 3, "b": 3, "f": 3, "h1": 3, "h2": 3}
 
 
 def run_plan(keys: list[str], books: dict[str, Path]) -> dict[str, dict[str, float | str]]:
@@ -185,6 +238,18 @@ def report(results: dict[str, dict[str, float | str]]) -> None:
         print(f"peak mark memory                {peaks['f'] / 1024:6.2f} GB  target ≤ 1.5")
     if {"g", "b"} <= seconds.keys():
         print(f"g/b  kpi vs fastexcel floor     {seconds['g'] / seconds['b']:6.2f}   target ≤ 1.5 (issue 4)")
+    if {"h1", "h2"} <= seconds.keys():
+        print(
+            f"h2/h1 command vs in-process     {seconds['h2'] / seconds['h1']:6.2f}   target ≤ 1.3 (issue 11)"
+        )
+    if {"i1", "j1"} <= seconds.keys():
+        print(
+            f"j1/i1 670k findings vs few, json {seconds['j1'] / seconds['i1']:5.2f}   target ≤ 1.5 (issue 11)"
+        )
+    if {"i2", "j2"} <= seconds.keys():
+        print(f"j2/i2 670k findings vs few, text {seconds['j2'] / seconds['i2']:5.2f}")
+    if commands := [peaks[k] for k in ("h2", "h3", "i1", "i2", "j1", "j2") if k in peaks]:
+        print(f"peak command memory             {max(commands) / 1024:6.2f} GB  target ≤ 1.5")
     if {"e1", "e2"} <= seconds.keys():
         print(f"Lines (300k rows): fastexcel {seconds['e1']:.2f} s, python-calamine {seconds['e2']:.2f} s "
               f"(ratio {seconds['e2'] / seconds['e1']:.2f})")  # fmt: skip
@@ -205,6 +270,8 @@ def main(keys: list[str]) -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--step":
         child(sys.argv[2], Path(sys.argv[3]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "--command":
+        command(sys.argv[2], Path(sys.argv[3]))
     else:
         wanted = sys.argv[1:] or [key for key, *_ in PLAN]
         unknown = set(wanted) - {key for key, *_ in PLAN}

@@ -15,7 +15,8 @@ import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from sheetsync.actions.check import FileReport, check_path
+from sheetsync.actions.check import check_findings
+from sheetsync.finding_table import FindingTable
 
 _SECTOR = 512
 _FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -213,7 +214,7 @@ def million_row_book(path: Path, header: list[str], row: list[str | float], rows
     return path
 
 
-def misbehave(path: Path, today: dt.date | None) -> FileReport:
+def misbehave(path: Path, today: dt.date | None) -> FindingTable:
     """A check for `check_paths` children: aborts, hangs or balloons on files so named."""
     if "abort" in path.name:
         os.abort()
@@ -221,4 +222,4 @@ def misbehave(path: Path, today: dt.date | None) -> FileReport:
         time.sleep(600)
     if "balloon" in path.name:
         bytearray(16 << 30)  # far over any memory limit a test sets
-    return check_path(path, today)
+    return check_findings(path, today)

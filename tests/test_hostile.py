@@ -22,8 +22,8 @@ from hostile_books import (
     ooxml_book,
     sheet_xml,
 )
-from sheetsync.actions.check import FileReport, check_path
-from sheetsync.actions.runner import check_paths, expand_paths
+from sheetsync.actions.check import FileReport, check_path, check_paths
+from sheetsync.actions.runner import expand_paths
 from sheetsync.contract import LINES
 from sheetsync.io.guard.safety import precheck
 
@@ -238,7 +238,7 @@ def test_batch_reports_every_file_in_order(
 
 def _batch(tmp_path: Path, odd: str, **limits: float) -> list[FileReport]:
     paths = [good_book(tmp_path / "a.xlsx"), good_book(tmp_path / odd), good_book(tmp_path / "z.xlsx")]
-    return check_paths(paths, TODAY, check=misbehave, **limits)  # type: ignore[arg-type]
+    return check_paths(paths, TODAY, work=misbehave, **limits)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ def _batch(tmp_path: Path, odd: str, **limits: float) -> list[FileReport]:
     [
         ("abort.xlsx", {}, "file-corrupt", "signal SIGABRT"),
         ("hang.xlsx", {"time_limit": 3}, "file-timeout", "longer than 3 s"),
-        ("balloon.xlsx", {}, "file-too-large", "more than 2.0 GB of memory"),
+        ("balloon.xlsx", {}, "file-too-large", "more than 6.0 GB of memory"),
     ],
 )
 def test_a_child_that_dies_costs_one_file(

@@ -338,7 +338,7 @@ class FileReport:
     """The outcome for one file, as in the findings JSON of WORKBOOK.md."""
 
     path: Path
-    findings: list[Finding] = field(default_factory=list)
+    findings: Sequence[Finding] = field(default_factory=list)
     error: FileError | None = None
 
     @property

@@ -171,3 +171,11 @@ def mark_file(
         sheets=len(highlighted),
         backup=kept,
     )
+
+
+def clear_file(book: Path, out: Path | None = None, backup: bool = True) -> Path | None:
+    """Take everything mark added out of `book` (or write the result to `out`); the backup kept.
+
+    The entry point of `sheetsync clear`; raises `FileError`.
+    """
+    return write_edits(book, clear(book), out, backup=backup)

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from itertools import groupby
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
-from sheetsync.actions.runner import check_paths, expand_paths
+from sheetsync.actions.check import check_paths
+from sheetsync.actions.runner import expand_paths
 from sheetsync.cli.app import app
-from sheetsync.cli.common import Format, TodayOption, parse_today
+from sheetsync.cli.common import Format, TodayOption, fail, make_console, parse_today
+from sheetsync.contract import SETTINGS_SHEET, SHEETS
+from sheetsync.finding_table import FindingTable
 from sheetsync.findings import FileReport, Severity
-from sheetsync.reporting.check_json import exit_status, summarise, to_json
+from sheetsync.reporting.check_json import exit_status, summarise, write_json
 from sheetsync.reporting.check_xlsx import write_report
+from sheetsync.rules.judge import collector_paused
 
 
 class Show(StrEnum):
@@ -71,34 +75,30 @@ def check(
     judged = parse_today(today)
     paths = expand_paths(books)
     if not paths:
-        _fail(f"No .xlsx or .xlsm workbooks found in {', '.join(map(str, books))}.")
+        fail(f"No .xlsx or .xlsm workbooks found in {', '.join(map(str, books))}.")
     if format is Format.xlsx:
         out = out or Path("sheetsync-report.xlsx")
         if any(out.resolve() == p.resolve() for p in paths):
-            _fail(f"--out {out} is one of the books being checked; check never writes to them.")
+            fail(f"--out {out} is one of the books being checked; check never writes to them.")
     with _progress(len(paths), enabled=format is not Format.json) as advance:
         reports = check_paths(paths, judged, jobs=jobs, on_done=advance)
     if format is Format.json:
-        sys.stdout.write(json.dumps(to_json(reports), ensure_ascii=False, indent=1) + "\n")
+        write_json(reports, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     elif format is Format.xlsx:
         assert out is not None
         write_report(reports, out)
-        _print_summary(Console(), reports)
-        Console().print(f"Report written to [bold]{escape(str(out))}[/]")
+        _print_summary(make_console(), reports)
+        make_console().print(f"Report written to [bold]{escape(str(out))}[/]")
     else:
         _print_text(reports, show)
     raise typer.Exit(exit_status(reports))
 
 
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
-
-
 @contextmanager
 def _progress(total: int, enabled: bool) -> Iterator[Callable[[FileReport], None]]:
     """A progress bar on stderr for batches, only on a terminal."""
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
     if not enabled or total < 2 or not err.is_terminal:
         yield lambda _report: None
         return
@@ -109,41 +109,92 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[FileReport], None
         TimeRemainingColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("", total=total)
-        yield lambda report: bar.update(task, advance=1, description=Path(report.path).name)
+        yield lambda report: bar.update(task, advance=1, description=Path(report.path).name, refresh=True)
 
 
-_SHEET_ORDER = {name: i for i, name in enumerate(("Orders", "Lines", "Shipments", "Documents", "Settings"))}
+# Sheets in the contract's order, then Settings, then any other sheet by name.
+_SHEET_ORDER = {name: i for i, name in enumerate((*SHEETS, SETTINGS_SHEET))}
+_RANK = {s.value: s.rank for s in Severity}
 
 
 def _print_text(reports: list[FileReport], show: Show) -> None:
-    console = Console(highlight=False, soft_wrap=True)
+    """Every finding as one line, grouped by sheet; written in bulk (500,000 lines in seconds)."""
+    console = make_console()
+    paint = _Painter(console)
     limit = Severity(show.value).rank
+    out = console.file
     for report in reports:
         console.print(f"[bold]{escape(str(report.path))}[/]")
         if report.error:
             console.print(f"  [bold red]cannot read[/] ({report.error.code}): {escape(report.error.message)}")
             continue
-        shown = [f for f in report.findings if f.severity.rank <= limit]
-        hidden = len(report.findings) - len(shown)
-        if not report.findings:
+        table = FindingTable.of(report.findings)
+        if not len(table):
             console.print("  [green]no findings[/]")
-        shown.sort(key=lambda f: (_SHEET_ORDER.get(f.sheet, 9), f.sheet, f.row or 0, f.severity.rank))
-        for sheet, group in groupby(shown, key=lambda f: f.sheet):
-            console.print(f"  [bold]{escape(sheet)}[/]")
-            for f in group:
-                where = f.cell or (f"row {f.row}" if f.row else "")
-                mark = f"[{_STYLE[f.severity.value]}]{_MARK[f.severity.value]}[/]"
-                order = f" {escape(f.order)}" if f.order else ""
-                column = f"{escape(f.column)}: " if f.column else ""
-                value = f" [dim](was {escape(f.value)})[/]" if f.value else ""
-                console.print(f"    {mark} {where:<7} {f.code:<28}{order} {column}{escape(f.message)}{value}")
-        if hidden:
+        shown = _text_order(table, limit)
+        with collector_paused():
+            _print_findings(table, shown, paint, out)
+        if hidden := len(table) - len(shown):
             console.print(
                 f"  [dim]{hidden} less severe finding{'s' * (hidden != 1)} not shown (--show info)[/]"
             )
     _print_summary(console, reports)
+
+
+def _print_findings(table: FindingTable, shown: list[int], paint: _Painter, out: IO[str]) -> None:
+    """The lines of the findings `shown`, a sheet heading before each sheet's first."""
+    records = list(table.records())
+    sheet = None
+    lines: list[str] = []
+    for i in shown:
+        code, severity, where_sheet, row, column, cell, order, message, value = records[i]
+        if where_sheet != sheet:
+            sheet = where_sheet
+            lines.append(f"  {paint.bold(sheet)}")
+        where = cell or (f"row {row}" if row else "")
+        lines.append(
+            f"    {paint.mark[severity]} {where:<7} {code:<28}{f' {order}' if order else ''} "
+            f"{f'{column}: ' if column else ''}{message}{paint.was(value) if value else ''}"
+        )
+        if len(lines) >= 10_000:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        out.write("\n".join(lines) + "\n")
+
+
+def _text_order(table: FindingTable, limit: int) -> list[int]:
+    """Indexes of the findings at least as severe as `limit`: by sheet, row, then severity."""
+    sheets = table.column("sheet")
+    names = sorted(set(sheets), key=lambda name: (_SHEET_ORDER.get(name, len(_SHEET_ORDER)), name))
+    place = {name: i for i, name in enumerate(names)}
+    rank = np.array([_RANK[s] for s in table.column("severity")], dtype=np.int8)
+    rows = np.array([r or 0 for r in table.column("row")], dtype=np.int64)
+    order = np.lexsort((rank, rows, np.array([place[s] for s in sheets], dtype=np.int32)))
+    shown: list[int] = order[rank[order] <= limit].tolist()
+    return shown
+
+
+class _Painter:
+    """Styled pieces of a finding line, rendered once (ANSI on a terminal, plain text elsewhere)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.mark = {s: self._render(_MARK[s], _STYLE[s]) for s in _MARK}
+        self._dim = self._render("\0", "dim").split("\0")
+
+    def _render(self, text: str, style: str) -> str:
+        with self.console.capture() as captured:
+            self.console.print(Text(text, style=style), end="")
+        return captured.get()
+
+    def bold(self, text: str) -> str:
+        return self._render(text, "bold")
+
+    def was(self, value: str) -> str:
+        return f"{self._dim[0]} (was {value}){self._dim[-1]}"
 
 
 def _print_summary(console: Console, reports: list[FileReport]) -> None:

@@ -10,6 +10,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+# A table written to a file or a pipe is as wide as its content up to this, not squeezed to COLUMNS.
+PIPE_WIDTH = 240
+
 TodayOption = Annotated[
     str | None,
     typer.Option(
@@ -38,8 +41,20 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+def make_console(stderr: bool = False) -> Console:
+    """The console a command prints with: no highlighting guesses; off a terminal, no wrapping.
+
+    Output to a file or a pipe keeps each message on one line (`soft_wrap`) and tables their
+    natural width, so a number or a path is never cut in two, whatever COLUMNS says.
+    """
+    probe = Console(stderr=stderr)
+    if probe.is_terminal:
+        return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=PIPE_WIDTH)
+
+
 def fail(message: str, code: str | None = None) -> NoReturn:
     """Say what went wrong on stderr (with the error code, when there is one) and exit 2."""
     suffix = f" [dim]({code})[/]" if code else ""
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}{suffix}")
+    make_console(stderr=True).print(f"[bold red]error:[/] {escape(message)}{suffix}")
     raise typer.Exit(2)

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
-from sheetsync.cli.common import fail, parse_today
+from sheetsync.cli.common import fail, make_console, parse_today
 from sheetsync.demo import demo_rows, write_demo
 
 
@@ -52,7 +51,7 @@ def demo(
         write_demo(book, data, force=force)
     except FileExistsError:
         fail(f"{book} exists; add --force to replace it.")
-    out = Console(highlight=False)
+    out = make_console()
     out.print(
         f"Wrote {escape(str(book))}: {len(data.orders)} orders, {len(data.lines)} lines, "
         f"{len(data.shipments)} shipments, around {around.isoformat()} (seed {seed})."

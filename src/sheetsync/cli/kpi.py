@@ -9,18 +9,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sheetsync.actions.kpi import kpis, read_kpi_books
 from sheetsync.actions.runner import expand_paths
 from sheetsync.book import Book
 from sheetsync.cli.app import app
-from sheetsync.cli.common import Format, TodayOption, parse_today
-from sheetsync.findings import FileError
-from sheetsync.io.read.reader import read_book
+from sheetsync.cli.common import Format, TodayOption, fail, make_console, parse_today
 from sheetsync.reporting.dashboard import build_dashboard
-from sheetsync.reporting.kpi import RATIOS, GroupBy, KpiReport, Metric, compute_kpis
+from sheetsync.reporting.kpi import RATIOS, GroupBy, KpiReport, Metric
 
 
 class By(StrEnum):
@@ -30,25 +28,6 @@ class By(StrEnum):
 
 
 GROUPS: dict[By, GroupBy] = {By.coordinator: "coordinator", By.buyer: "buyer", By.month: "month"}
-
-
-def _read(paths: list[Path]) -> tuple[list[Book], dict[Path, str]]:
-    """Order books read; the others with why they were left out."""
-    books: list[Book] = []
-    errors: dict[Path, str] = {}
-    for path in paths:
-        try:
-            book = read_book(path)
-        except FileError as exc:
-            errors[path] = f"{exc.code}: {exc.message}"
-            continue
-        missing = [name for name in ("Orders", "Lines") if book.get(name) is None]
-        if missing:
-            sheets = ", ".join(book.sheet_names) or "none"
-            errors[path] = f"not an order book: no {' and no '.join(missing)} sheet (its sheets: {sheets})"
-        else:
-            books.append(book)
-    return books, errors
 
 
 @app.command()
@@ -84,19 +63,20 @@ def kpi(
     paths = expand_paths(books)
     target = out or Path("sheetsync-dashboard.xlsx")
     if format is Format.xlsx and any(target.resolve() == p.resolve() for p in paths):
-        _fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
-    read, errors = _read(paths)
+        fail(f"--out {target} is one of the books; the dashboard is always a separate file.")
+    found = read_kpi_books(paths)
+    read, errors = found.books, found.left_out
     for path, why in errors.items():
-        Console(stderr=True).print(f"[bold red]cannot use[/] {escape(str(path))}: {escape(why)}")
+        make_console(stderr=True).print(f"[bold red]cannot use[/] {escape(str(path))}: {escape(why)}")
     if not read:
-        _fail(f"No order book to measure in {', '.join(map(str, books))}.")
+        fail(f"No order book to measure in {', '.join(map(str, books))}.")
     group: GroupBy | None = None if by is None else GROUPS[by]
     if format is Format.xlsx:
         report = build_dashboard(target, read, judged, group)
         _print_text(report)
-        Console().print(f"Dashboard written to [bold]{escape(str(target))}[/]")
+        make_console().print(f"Dashboard written to [bold]{escape(str(target))}[/]")
     else:
-        report = compute_kpis(read, judged, group)
+        report = kpis(read, judged, group)
         if format is Format.json:
             _print_json(report, read, errors)
         else:
@@ -110,11 +90,6 @@ def _print_json(report: KpiReport, read: list[Book], errors: dict[Path, str]) ->
     sys.stdout.write(json.dumps({"files": files, **report.as_dict()}, ensure_ascii=False, indent=1) + "\n")
 
 
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
-
-
 def _value(m: Metric) -> str:
     if m.value is None:
         return "—"
@@ -126,7 +101,7 @@ def _number(x: float | None) -> str:
 
 
 def _print_text(report: KpiReport) -> None:
-    console = Console(highlight=False)
+    console = make_console()
     for group, metrics in report.groups.items():
         title = f"KPIs — {group}" + (f" (as of {report.today.isoformat()})" if group == "All" else "")
         table = Table(title=title, title_justify="left")

@@ -6,17 +6,14 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from sheetsync.actions.mark import clear as clear_edits
-from sheetsync.actions.mark import mark_file
+from sheetsync.actions.mark import Marked, clear_file, mark_file
+from sheetsync.actions.runner import run_isolated
 from sheetsync.cli.app import app
-from sheetsync.cli.common import TodayOption, parse_today
-from sheetsync.edits import Edit
+from sheetsync.cli.common import TodayOption, fail, make_console, parse_today
 from sheetsync.excel_limits import MAX_HYPERLINKS
 from sheetsync.findings import FileError
-from sheetsync.io.ooxml.apply_edits import write_edits
 
 BookArgument = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)]
 OutOption = Annotated[
@@ -29,9 +26,10 @@ NoBackupOption = Annotated[
 ]
 
 
-def _fail(error: FileError) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(error.message)} [dim]({error.code})[/]")
-    raise typer.Exit(2)
+def _fail(book: Path, error: FileError) -> NoReturn:
+    """The error, naming the book (write errors name only the file, some none), and exit 2."""
+    where = "" if error.message.startswith((str(book), book.name)) else f"{book}: "
+    fail(where + error.message, error.code)
 
 
 def _written(book: Path, out: Path | None, backup: Path | None) -> str:
@@ -53,11 +51,11 @@ def mark(book: BookArgument, out: OutOption = None, today: TodayOption = None,
       sheetsync mark orders.xlsx --out orders-marked.xlsx --today 2026-11-25
     """
     judged = parse_today(today)
-    try:
-        done = mark_file(book, judged, out, backup=not no_backup)
-    except FileError as error:
-        _fail(error)
-    console = Console(highlight=False)
+    (outcome,) = run_isolated([book], mark_file, (judged, out, not no_backup))
+    if outcome.error is not None:
+        _fail(book, outcome.error)
+    done: Marked = outcome.result  # type: ignore[assignment]
+    console = make_console()
     if done.nothing:
         console.print(f"Nothing to mark: {escape(done.nothing)}")
         return
@@ -82,9 +80,8 @@ def clear(book: BookArgument, out: OutOption = None, no_backup: NoBackupOption =
     Example:
       sheetsync clear orders.xlsx
     """
-    edits: list[Edit] = clear_edits(book)
-    try:
-        backup = write_edits(book, edits, out, backup=not no_backup)
-    except FileError as error:
-        _fail(error)
-    Console(highlight=False).print(f"Cleared sheetsync's marks. {_written(book, out, backup)}.")
+    (outcome,) = run_isolated([book], clear_file, (out, not no_backup))
+    if outcome.error is not None:
+        _fail(book, outcome.error)
+    backup = outcome.result
+    make_console().print(f"Cleared sheetsync's marks. {_written(book, out, backup)}.")

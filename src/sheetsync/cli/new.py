@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sheetsync.cli.app import app
-from sheetsync.cli.common import fail
+from sheetsync.cli.common import fail, make_console
 from sheetsync.contract import TABLE_SHEETS
 from sheetsync.workbook.template import LISTS_SHEET, SETTINGS_SHEET, build_template
 
@@ -40,7 +39,7 @@ def new(
     except FileExistsError:
         fail(f"{book} exists; add --force to replace it.")
     tables = ", ".join(s.name for s in TABLE_SHEETS)
-    Console(highlight=False).print(
+    make_console().print(
         f"Wrote {escape(str(book))}: tables {tables}; sheets {LISTS_SHEET} (code lists, port aliases, "
         f"Column Map) and {SETTINGS_SHEET}."
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sheetsync.demo.layout import apply_layout
 from sheetsync.demo.model import DemoData
+from sheetsync.io.atomic import atomic_output
 from sheetsync.workbook.template import build_template
 
 
@@ -21,9 +22,7 @@ def write_demo(path: Path, data: DemoData, *, force: bool = False) -> Path:
         return build_template(path, data.rows(), data.settings, force=force)
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists; use force=True (--force) to replace it")
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as work:
+    with tempfile.TemporaryDirectory(prefix="sheetsync-demo-") as work, atomic_output(path) as laid_out:
         plain = build_template(Path(work) / "plain.xlsx", data.rows(), data.settings)
-        laid_out = Path(work) / "laid-out.xlsx"
         apply_layout(plain, laid_out, data.title_rows, data.headers)
-        laid_out.replace(path)
     return path

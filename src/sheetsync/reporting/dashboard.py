@@ -1,6 +1,7 @@
 """The dashboard workbook for the weekly meeting: KPIs, native charts and the milestones to chase.
 
-A separate .xlsx written with xlsxwriter; the source books are only linked to, never written.
+A separate .xlsx written with xlsxwriter through `io.new_workbook` (atomically, user text as
+text); the source books are only linked to, never written.
 Sheets: Dashboard (KPI table, three charts from dashboard_charts.py), Attention (overdue and
 due-soon milestones, most urgent first, each linked to its order row), KPIs by group (when
 grouped), Chart data.
@@ -14,9 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from sheetsync.book import Book
+from sheetsync.io.new_workbook import new_workbook
 from sheetsync.reporting.dashboard_charts import insert_charts, write_chart_data
 from sheetsync.reporting.kpi import ALL, HIGHER_IS_WORSE, RATIOS, GroupBy, KpiReport, Metric, compute_kpis
 from sheetsync.reporting.watchlist import Item, stage_counts, watchlist
@@ -160,15 +160,14 @@ def write_dashboard(out: Path, books: Sequence[Book], report: KpiReport, monthly
     """Write the dashboard workbook to `out` (never one of the source books)."""
     if any(out.resolve() == b.path.resolve() for b in books):
         raise ValueError(f"{out} is a source book; the dashboard is always a separate file.")
-    wb = xlsxwriter.Workbook(str(out))
-    fmt = _formats(wb)
-    dashboard = _summary(wb, fmt, report, books)
-    _attention(wb, fmt, items, out)
-    if report.by is not None:
-        _by_group(wb, fmt, report)
-    insert_charts(wb, dashboard, write_chart_data(wb, fmt, monthly, items, stages))
-    dashboard.activate()
-    wb.close()
+    with new_workbook(out) as wb:
+        fmt = _formats(wb)
+        dashboard = _summary(wb, fmt, report, books)
+        _attention(wb, fmt, items, out)
+        if report.by is not None:
+            _by_group(wb, fmt, report)
+        insert_charts(wb, dashboard, write_chart_data(wb, fmt, monthly, items, stages))
+        dashboard.activate()
     return out
 
 

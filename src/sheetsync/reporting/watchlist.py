@@ -17,6 +17,7 @@ import pandas as pd
 
 from sheetsync.book import Book
 from sheetsync.contract.codelists import MILESTONES
+from sheetsync.io.new_workbook import cell_text
 from sheetsync.rules.milestone_chain import Chain
 
 NOT_STARTED = "Not started"
@@ -62,7 +63,7 @@ def _items(book: Book, today: dt.date) -> Iterable[Item]:
 
 
 def _texts(values: pd.Series) -> list[str]:
-    return ["" if v is None else str(v) for v in values.tolist()]
+    return [cell_text(v) for v in values.tolist()]
 
 
 def watchlist(books: Iterable[Book], today: dt.date) -> list[Item]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from sheetsync.contract import CONTRACT_VERSION, SETTINGS, TABLE_SHEETS, Column, Sheet, When
 from sheetsync.contract.sheets import COLUMN_MAP_EXAMPLES, COLUMN_MAP_HEADERS
 from sheetsync.findings import CATALOGUE, FILE_ERRORS, WRITE_ERRORS
+from sheetsync.io.atomic import atomic_output
 from sheetsync.workbook.lists import defined_name, list_columns, list_name
 
 DOCS_DIR = Path("docs")  # relative to the repository root, where `make docs` runs
@@ -189,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if old else 0
     args.dir.mkdir(parents=True, exist_ok=True)
     for path, text in outputs(args.dir).items():
-        path.write_text(text, encoding="utf-8")
+        with atomic_output(path, sync=False) as tmp:
+            tmp.write_text(text, encoding="utf-8")
         print(f"Wrote {path}")
     return 0
 

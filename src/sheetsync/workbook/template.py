@@ -3,8 +3,8 @@
 Every header, format, width, dropdown and formula comes from `sheetsync.contract`. xlsxwriter writes
 the skeleton (tables, formats, dropdowns, names, Lists, Settings); the data rows are then streamed
 into it (`template_cells`, `template_zip`), so that demo and benchmark books of several hundred
-thousand rows stay fast and small in memory. The file is written to a temporary name beside the
-target and moved into place, so a failed build never leaves half a book.
+thousand rows stay fast and small in memory. The file is written through `io.atomic.atomic_output`, so a
+failed build never leaves half a book.
 
 An empty template has one blank data row per table: Excel needs at least one, and on Lines it
 carries the Amount formula, which Excel copies into every row added to the table (the table's
@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import numbers
-import os
-import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -28,6 +26,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheetsync.contract import CONTRACT_VERSION, TABLE_SHEETS, Sheet
 from sheetsync.contract.sheets import COLUMN_MAP_EXAMPLES, COLUMN_MAP_HEADERS
+from sheetsync.io.atomic import atomic_output
+from sheetsync.io.new_workbook import OPTIONS
 from sheetsync.workbook.cells import RowXml, table_formula
 from sheetsync.workbook.lists import (
     DATE_ORDERS,
@@ -74,21 +74,15 @@ def build_template(
     unknown = sorted(set(rows or {}) - {s.name for s in TABLE_SHEETS})
     if unknown:
         raise ValueError(f"Unknown sheet(s) in rows: {', '.join(unknown)}")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # mode as any new file
-    try:
+    with atomic_output(path) as tmp:
         _write_book(tmp, rows or {}, settings)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 
 def _write_book(target: Path, rows: Rows, settings: Mapping[str, object] | None) -> None:
     """The skeleton with xlsxwriter (everything but data rows), then the rows spliced in."""
     skeleton = io.BytesIO()
-    workbook = xlsxwriter.Workbook(skeleton, {"in_memory": True, "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(skeleton, {"in_memory": True, **OPTIONS})
     formats = Formats(workbook)
     counts = {sheet.name: max(len(rows.get(sheet.name, ())), 1) for sheet in TABLE_SHEETS}
     for sheet in TABLE_SHEETS:

