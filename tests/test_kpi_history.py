@@ -10,14 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from helpers import TODAY, d
+from sheetsync.book import Book
 from sheetsync.cli import app
+from sheetsync.findings import Finding
 from sheetsync.io.read.reader import read_book
+from sheetsync.reporting import kpi as kpi_module
 from sheetsync.reporting.kpi import compute_kpis
 from sheetsync.reporting.kpi_facts import AT_POINT, LATER, LATEST
+from sheetsync.rules import engine
+from sheetsync.rules.engine import REGISTRY, Context, Rule
 
 HEADERS = ["PO Num", "Order Date", "Customer", "Incoterm", "Status", "Scheduled Delivery", "Delivered",
            "Production Start Plan", "Production Start Actual"]  # fmt: skip
@@ -88,3 +94,16 @@ def test_kpi_says_which_sheet_is_missing(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["kpi", str(tmp_path / "lines_only.xlsx")])
     assert result.exit_code == 2
     assert "not an order book: no Orders sheet (its sheets: Lines)" in " ".join(result.output.split())
+
+
+def test_a_failing_lc_rule_is_said_in_the_kpi_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(book: Book, ctx: Context) -> list[Finding]:
+        raise ValueError("a bug in an lc rule")
+
+    rules = [Rule("broken", ("lc-expired",), ("Orders",), broken), *REGISTRY]
+    monkeypatch.setattr(engine, "REGISTRY", rules)
+    monkeypatch.setattr(kpi_module, "REGISTRY", rules)
+    monkeypatch.setenv("SHEETSYNC_LOG_DIR", str(tmp_path / "logs"))
+    report = compute_kpis([read_book(history_book(tmp_path / "h.xlsx"))], today=TODAY)
+    (note,) = [n for n in report.notes if n.startswith("Perfect order incomplete")]
+    assert "(broken) checks failed (ValueError)" in note

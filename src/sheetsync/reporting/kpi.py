@@ -17,7 +17,7 @@ import pandas as pd
 
 import sheetsync.rules  # noqa: F401  (registers every rule family)
 from sheetsync.book import Book
-from sheetsync.findings import Finding
+from sheetsync.findings import INTERNAL_ERROR, Finding
 from sheetsync.reporting.kpi_facts import (
     AT_POINT,
     LATER,
@@ -102,10 +102,14 @@ def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return (later - earlier).dt.days.astype(float)
 
 
-def _doc_lc_findings(book: Book, today: dt.date) -> list[Finding]:
-    """The doc-* and lc-* findings a perfect order must be free of (only those rules run)."""
+def _doc_lc_findings(book: Book, today: dt.date) -> tuple[list[Finding], list[Finding]]:
+    """The doc-* and lc-* findings a perfect order must be free of (only those rules run), and
+    the internal errors of those rules (the perfect-order figure is then incomplete)."""
     wanted = [r for r in REGISTRY if any(c.startswith(("doc-", "lc-")) for c in r.codes)]
-    return [f for f in run_rules(book, Context(today), wanted) if f.code.startswith(("doc-", "lc-"))]
+    found = run_rules(book, Context(today), wanted)
+    return [f for f in found if f.code.startswith(("doc-", "lc-"))], [
+        f for f in found if f.code == INTERNAL_ERROR
+    ]
 
 
 @dataclass
@@ -114,6 +118,7 @@ class _BookData:
     docs: pd.DataFrame  # register groups, with the order's coordinator and buyer
     milestones: pd.DataFrame  # milestones with both dates
     cancelled: int
+    failures: list[Finding]  # internal errors of the doc/lc rules the perfect order relies on
 
 
 def _book_data(
@@ -121,7 +126,7 @@ def _book_data(
 ) -> _BookData:
     """Everything the KPIs need from one book, after normalising its codes."""
     normalise_book(book)
-    found = _doc_lc_findings(book, today)
+    found, failures = _doc_lc_findings(book, today)
     index = OrderIndex(book)
     facts = order_facts(book, index, book.settings.grace_days, found, commit_dates)
     facts["grace"] = book.settings.grace_days
@@ -130,7 +135,7 @@ def _book_data(
     cancelled = int((book.sheets["Orders"].frame["status"] == "Cancelled").sum())
     if by in ("coordinator", "buyer"):
         docs, steps = _with_who(docs, facts), _with_who(steps, facts)
-    return _BookData(facts, docs, steps, cancelled)
+    return _BookData(facts, docs, steps, cancelled, failures)
 
 
 def _with_who(frame: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
@@ -245,6 +250,7 @@ def compute_kpis(
     if ev["judged"]["commit_flagged"].any():
         notes.append(NO_HISTORY)
     notes.append("Perfect order excludes condition: damage is not recorded")
+    notes += [f"Perfect order incomplete: {f.message}" for d in data for f in d.failures]
     excluded = _excluded(facts, sum(d.cancelled for d in data))
     judged = _judged(facts)
     notes[1:1] = [
