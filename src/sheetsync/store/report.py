@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ def _orders(
             rate = Decimal(1)
         elif base and (row.path, row.currency) in rates:
             _, rate, as_of = rates[(row.path, row.currency)]
-        value = None if amount is None or rate is None else (amount * rate).quantize(CENT)
+        value = None if amount is None or rate is None else (amount * rate).quantize(CENT, ROUND_HALF_UP)
         if base and row.currency and rate is None:
             missing.append(
                 {
