@@ -25,7 +25,7 @@ from sheetsync.actions.sync_read import ReadForStore, read_for_store
 from sheetsync.finding_table import FIELDS, FindingTable
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.store import schema as s
-from sheetsync.store.conflicts import Conflict, order_conflicts
+from sheetsync.store.conflicts import Conflict, row_conflicts
 from sheetsync.store.load import FileState, Loader, Written, now
 from sheetsync.store.migrate import upgrade
 from sheetsync.store.url import StoreUrl, engine_for, resolve
@@ -122,7 +122,7 @@ def _run(engine: sa.Engine, paths: Sequence[Path], today: dt.date | None, jobs: 
     books = [outcomes[p] for p in files]
     touched = _book_ids(engine, [b.path for b in books if b.status == "synced"])
     with engine.begin() as conn:
-        conflicts = order_conflicts(conn, touched) if touched else []
+        conflicts = row_conflicts(conn, touched) if touched else []
         conn.execute(
             s.runs.update()
             .where(s.runs.c.id == run_id)

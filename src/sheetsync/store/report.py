@@ -21,7 +21,7 @@ import xlsxwriter
 
 from sheetsync.findings import Severity
 from sheetsync.store import schema as s
-from sheetsync.store.conflicts import order_conflicts
+from sheetsync.store.conflicts import row_conflicts
 from sheetsync.store.extract import from_minor
 
 LATE_CODES = (
@@ -172,7 +172,7 @@ def _late(conn: sa.Connection) -> list[dict[str, Any]]:
 
 
 def _conflicts(conn: sa.Connection) -> list[dict[str, Any]]:
-    return [{"book": str(c.path), **c.finding.as_dict()} for c in order_conflicts(conn)]
+    return [{"book": str(c.path), **c.finding.as_dict()} for c in row_conflicts(conn)]
 
 
 def _value(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
