@@ -51,10 +51,20 @@ def _conflicts(conn: sa.Connection, kind: str, book_ids: Collection[int] | None)
     where = [r.kind == kind, r.order_key != ""]
     if kind != "orders":
         where.append(sa.not_(r.row_key.contains("@", autoescape=True)))
+    candidates = sa.select(*keys).where(*where)
+    if kind != "orders":  # a line or shipment is in two books only if its order is: look there only
+        shared = (
+            sa.select(r.buyer_key, r.order_key)
+            .where(r.kind == "orders", r.order_key != "")
+            .group_by(r.buyer_key, r.order_key)
+            .having(sa.func.count(sa.distinct(r.book_id)) > 1)
+            .subquery()
+        )
+        candidates = candidates.join(
+            shared, sa.and_(shared.c.buyer_key == r.buyer_key, shared.c.order_key == r.order_key)
+        )
     disagree = (
-        sa.select(*keys)
-        .where(*where)
-        .group_by(*keys)
+        candidates.group_by(*keys)
         .having(sa.func.count(sa.distinct(r.book_id)) > 1, sa.func.count(sa.distinct(r.digest)) > 1)
         .subquery()
     )
