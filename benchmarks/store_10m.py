@@ -108,7 +108,9 @@ def main() -> None:
         _, engine = open_store(cluster.database())
         for name, statement in FILL:
             with engine.begin() as conn:
-                result = _timed(f"fill {name}", conn.exec_driver_sql, statement.format(**sizes))
+                result = _timed(
+                    f"fill {name}", conn.exec_driver_sql, statement.format(**sizes).replace("%", "%%")
+                )
             print(f"  {result.rowcount:,} rows")
         with engine.begin() as conn:
             _timed("ANALYZE", conn.exec_driver_sql, "ANALYZE")
@@ -116,7 +118,9 @@ def main() -> None:
                 size = conn.exec_driver_sql(f"SELECT pg_total_relation_size('{table}')").scalar_one()
                 print(f"  {table}: {size / 2**30:.2f} GiB with indexes")
         url = engine.url.render_as_string(hide_password=False)
-        _timed("history --order PO-123457 (the sheetsync action)", history, "PO-123457", None, url)
+        order = f"PO-{sizes['orders'] // 2}"
+        _, changes = _timed(f"history --order {order} (the sheetsync action)", history, order, None, url)
+        print(f"  {len(changes)} changes")
         with engine.connect() as conn:
             found = _timed("conflicts over orders, lines, shipments", row_conflicts, conn)
             print(f"  {len(found):,} conflict findings")

@@ -279,12 +279,14 @@ class Loader:
         logged = added if kind == "orders" or not first else []
         history: list[tuple[Any, ...]] = [(*stamp, *row[:5], ROW, None, "added") for row in logged]
         bulk_insert(conn, s.records, ("book_id", "kind", *COLUMNS), [(book_id, kind, *row) for row in added])
+        restamped = 0  # same values under a digest of an older sheetsync: rewritten, not a change
         if changed:
             olds = self._rows_of(conn, [rid for rid, _ in changed])
             for rid, row in changed:
                 before, after = json.loads(olds[rid]["data"]), json.loads(row[8])
                 fields = sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k))
                 history += [(*stamp, *row[:5], k, before.get(k), after.get(k)) for k in fields]
+                restamped += not fields and olds[rid]["excel_row"] == row[4] and olds[rid]["sheet"] == row[3]
             self._update(conn, changed)
         if moved:
             conn.execute(
@@ -304,7 +306,7 @@ class Loader:
                 conn.execute(s.records.delete().where(r.id.in_(part)))
         bulk_insert(conn, s.changes, CHANGE_COLUMNS, history)
         w.added += len(added)
-        w.changed += len(changed)
+        w.changed += len(changed) - restamped
         w.moved += len(moved)
         w.removed += len(gone)
         w.fields_changed += sum(1 for h in history if h[9] != ROW)
