@@ -204,7 +204,7 @@ def extract(book: Book) -> Extract:
 
 
 def _int_texts(number: np.ndarray) -> np.ndarray:
-    """Whole numbers as `_canonical` writes them (`3`, `2.5`), blanks as ""."""
+    """Line numbers in their shortest text (`3`, `2.5`), blanks as ""."""
     texts = np.where(np.isnan(number), 0.0, number).astype(str).astype(object)
     whole = np.char.endswith(texts.astype(str), ".0")
     texts[whole] = [t[:-2] for t in texts[whole]]
