@@ -122,7 +122,9 @@ def main() -> None:
         _, changes = _timed(f"history --order {order} (the sheetsync action)", history, order, None, url)
         print(f"  {len(changes)} changes")
         with engine.connect() as conn:
-            found = _timed("conflicts over orders, lines, shipments", row_conflicts, conn)
+            found = _timed("conflicts after a sync of one book (of 200)", row_conflicts, conn, {1})
+            print(f"  {len(found):,} conflict findings")
+            found = _timed("conflicts over the whole store (report)", row_conflicts, conn)
             print(f"  {len(found):,} conflict findings")
             rows = _timed("value by buyer and month, in SQL", lambda: conn.exec_driver_sql(AGGREGATE).all())
             print(f"  {len(rows):,} groups")

@@ -51,18 +51,25 @@ def _conflicts(conn: sa.Connection, kind: str, book_ids: Collection[int] | None)
     where = [r.kind == kind, r.order_key != ""]
     if kind != "orders":
         where.append(sa.not_(r.row_key.contains("@", autoescape=True)))
-    candidates = sa.select(*keys).where(*where)
-    if kind != "orders":  # a line or shipment is in two books only if its order is: look there only
-        shared = (
-            sa.select(r.buyer_key, r.order_key)
-            .where(r.kind == "orders", r.order_key != "")
-            .group_by(r.buyer_key, r.order_key)
-            .having(sa.func.count(sa.distinct(r.book_id)) > 1)
+    # Only orders two books hold can disagree (a line or shipment is keyed by its order), and with
+    # `book_ids` only orders one of those books holds: the store is not scanned whole each sync.
+    scope = sa.select(r.buyer_key, r.order_key).where(r.kind == "orders", r.order_key != "")
+    if book_ids is not None:
+        mine = s.records.alias("mine")
+        ours = (
+            sa.select(mine.c.buyer_key, mine.c.order_key)
+            .where(mine.c.kind == "orders", mine.c.book_id.in_(sorted(book_ids)), mine.c.order_key != "")
+            .distinct()
             .subquery()
         )
-        candidates = candidates.join(
-            shared, sa.and_(shared.c.buyer_key == r.buyer_key, shared.c.order_key == r.order_key)
-        )
+        scope = scope.join(ours, sa.and_(ours.c.buyer_key == r.buyer_key, ours.c.order_key == r.order_key))
+    shared = scope.group_by(r.buyer_key, r.order_key).having(sa.func.count(sa.distinct(r.book_id)) > 1)
+    held = shared.subquery()
+    candidates = (
+        sa.select(*keys)
+        .where(*where)
+        .join(held, sa.and_(held.c.buyer_key == r.buyer_key, held.c.order_key == r.order_key))
+    )
     disagree = (
         candidates.group_by(*keys)
         .having(sa.func.count(sa.distinct(r.book_id)) > 1, sa.func.count(sa.distinct(r.digest)) > 1)
