@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from sheetsync.actions.store_views import history
+from sheetsync.actions.store_views import commit_dates, history
 from sheetsync.actions.sync import open_store
 from sheetsync.store.conflicts import row_conflicts
 
@@ -121,6 +121,8 @@ def main() -> None:
         order = f"PO-{sizes['orders'] // 2}"
         _, changes = _timed(f"history --order {order} (the sheetsync action)", history, order, None, url)
         print(f"  {len(changes)} changes")
+        _, dates = _timed("first committed dates for kpi --store", commit_dates, url)
+        print(f"  {len(dates):,} orders")
         with engine.connect() as conn:
             found = _timed("conflicts after a sync of one book (of 200)", row_conflicts, conn, {1})
             print(f"  {len(found):,} conflict findings")
