@@ -22,6 +22,7 @@ from helpers import TODAY, d, lc_order, line, order, rows_of, shipment, write_bo
 from sheetsync.actions.check import check_path
 from sheetsync.book import Book
 from sheetsync.contract import LINES, ORDERS, SHEETS, SHIPMENTS
+from sheetsync.contract.sheets import RATES_HEADERS
 from sheetsync.demo import demo_rows
 from sheetsync.findings import Finding
 from sheetsync.io.read.reader import read_book
@@ -492,8 +493,8 @@ def test_the_template_offers_the_column_map_and_milestones_not_tracked(tmp_path:
     wb = load_workbook(path)
     assert "Milestones Not Tracked" in [row[0].value for row in wb["Settings"].iter_rows()]
     lists = [[c.value for c in row] for row in wb["Lists"].iter_rows(max_row=3)]
-    assert lists[0][-3:] == ["Map Sheet", "Header as Written", "Contract Column"]
-    assert lists[1][-3:] == ["Orders", "Handled By", "Coordinator"]
+    assert lists[0][-7:] == ["Map Sheet", "Header as Written", "Contract Column", None, *RATES_HEADERS]
+    assert lists[1][-7:-4] == ["Orders", "Handled By", "Coordinator"]
     assert check_path(path, TODAY).findings == []
 
 
