@@ -96,6 +96,8 @@ ACTIONS: tuple[Action, ...] = (
            CLI_ONLY, "sheetsync.actions.issue:issue_file", group="Documents"),
     Action("status", "Buyer status", "A values-only status workbook per buyer, to send outside the company.",
            CLI_ONLY, "sheetsync.actions.status:status_files", group="Documents"),
+    Action("upgrade", "Upgrade workbook", "Add the newer contract's columns, Settings keys, Lists tables.",
+           CLI_ONLY, "sheetsync.actions.upgrade:upgrade_file", group="Workbook"),
     Action("demo", "Demo workbook", "A realistic filled workbook with the mistakes real teams make.",
            CLI_ONLY, "sheetsync.demo.workbook:write_demo", group="Workbook"),
     Action("addin", "Excel add-in", "Build the Excel add-in and template, or install it for this user.",

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheetsync.edits import (
+    AddColumns,
     AddRegister,
+    AddRows,
     ClearMarks,
     DocumentSheet,
     Edit,
@@ -18,7 +20,7 @@ from sheetsync.edits import (
     number_formats,
 )
 from sheetsync.findings import FILE_ERRORS, FileError
-from sheetsync.io.ooxml import document_sheet, highlights, owned_sheet, styles_xml
+from sheetsync.io.ooxml import document_sheet, grow, highlights, owned_sheet, styles_xml
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.check import check_package
 from sheetsync.io.ooxml.package import Package, SheetPart
@@ -50,6 +52,10 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             document_sheet.add_register(package, edit)
         elif isinstance(edit, FreezeSheet):
             document_sheet.freeze(package, edit)
+        elif isinstance(edit, AddColumns):
+            grow.add_columns(package, edit)
+        elif isinstance(edit, AddRows):
+            grow.add_rows(package, edit)
     package.keep_record()
 
 
