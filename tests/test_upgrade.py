@@ -16,12 +16,15 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+import handmade
 from helpers import line, order, rows_of, shipment, write_book
 from sheetsync.actions.check import check_path
 from sheetsync.actions.generate import generate_file
 from sheetsync.actions.upgrade import upgrade_file
 from sheetsync.cli import app
 from sheetsync.contract import DOCUMENTS, LINES, ORDERS, SETTINGS, SHIPMENTS, Sheet
+from sheetsync.findings import FileError
+from sheetsync.io.ooxml import grow
 from sheetsync.io.read.reader import read_book
 from sheetsync.workbook import lists, template
 from sheetsync.workbook.upgrade import template_lists_tables
@@ -206,3 +209,25 @@ def test_libreoffice_opens_the_upgraded_book(old: Path, tmp_path: Path, soffice:
         wb = openpyxl.load_workbook(copy)
     assert wb["Orders"].tables["Orders"].ref == "A1:AY2"
     assert read_book(copy).sheets["Documents"].has("superseded")
+
+
+def test_a_row_written_outside_the_sheets_namespace_is_refused_and_the_book_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet in an `x:` prefix: its new rows take the prefix; without it the write check refuses."""
+    book = handmade.write_package(tmp_path / "book.xlsx", handmade.contract_grid(), prefix="x:")
+    upgraded = upgrade_file(book, tmp_path / "out.xlsx", backup=False)
+    assert (
+        b'<x:row r="3"><x:c r="A3" t="inlineStr">' in parts(tmp_path / "out.xlsx")["xl/worksheets/sheet3.xml"]
+    )
+    assert upgraded.plan.added[0].startswith("Settings A3:B15")
+    before = book.read_bytes()
+    monkeypatch.setattr(grow, "prefix", lambda xml: b"")
+    with pytest.raises(FileError) as caught:
+        upgrade_file(book)
+    assert caught.value.code == "file-write-failed"
+    assert "xl/worksheets/sheet3.xml: an element is outside every namespace" in caught.value.message
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        "book.xlsx",
+        "out.xlsx",
+    ]

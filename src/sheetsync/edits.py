@@ -196,8 +196,8 @@ class AddColumns:
 class AddRows:
     """Add rows of values below a user's sheet (`sheetsync upgrade`: Settings keys).
 
-    Row `first_row` (Excel) on, from `first_column` (0-based); each cell styled like the one
-    above it; a Table ending on the row above grows to take them. Refused over a value.
+    Row `first_row` (Excel) on, from `first_column` (0-based); each cell styled like the text
+    cell above it; a Table ending on the row above grows to take them. Refused over a value.
     """
 
     sheet: str

@@ -5,7 +5,7 @@ edits. `AddColumns` writes header cells to the right of a sheet's columns, each 
 the header on its left, gives the columns their widths (and the number format of a sibling
 column, `like`), and — when the headers belong to an Excel Table — grows the Table's range,
 its autofilter and its column list. `AddRows` writes rows below a sheet's last row (Settings
-keys), each cell styled like the one above it, and grows a Table that ended just above them.
+keys), each cell styled like the text cell above it, and grows a Table that ended just above them.
 Both refuse to write over a cell that holds a value. Only the sheet's part and its Table's part
 change; text goes in as inline strings, so sharedStrings.xml is never touched.
 """
@@ -22,7 +22,7 @@ from sheetsync.findings import WRITE_ERRORS, FileError
 from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.package import Package, SheetPart
-from sheetsync.io.ooxml.register import _S, _cell_texts, _cells, _put_rows, _render_row, _rows
+from sheetsync.io.ooxml.register import _S, _T, _cell_texts, _cells, _put_rows, _render_row, _rows, prefix
 from sheetsync.io.ooxml.xml_text import escape_attr
 
 _TABLE_REF = re.compile(rb'<(?:[\w.-]+:)?table\b[^>]*?\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -30,6 +30,7 @@ _REF = re.compile(
     rb'(<(?:[\w.-]+:)?(?:table|autoFilter|dimension)\b[^>]*?\sref=")([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?(")'
 )
 _DIMENSION = re.compile(rb'(<(?:[\w.-]+:)?dimension\b[^>]*?\sref=")([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?(")')
+_TEXT = (b"s", b"inlineStr", b"str")
 _COLS = re.compile(rb"<(?P<p>[\w.-]+:)?cols\b[^>]*>(?P<body>.*?)</(?:[\w.-]+:)?cols>", re.S)
 _COL = re.compile(rb"<(?:[\w.-]+:)?col\b[^>]*?/>")
 _SHEET_DATA = re.compile(rb"<(?P<p>[\w.-]+:)?sheetData\b")
@@ -148,7 +149,7 @@ def add_columns(package: Package, edit: AddColumns) -> None:
     styled = b' s="%s"' % style.group(1) if style else b""
     columns = {h: i for h, i in zip(edit.headers, new, strict=True)}
     row = _render_row(header, edit.header_row, columns, dict(zip(edit.headers, edit.headers, strict=True)),
-                      lambda _: styled, False)  # fmt: skip
+                      lambda _: styled, False, prefix(xml))  # fmt: skip
     xml = _put_rows(xml, rows, {edit.header_row: row})
     col_styles = _col_styles(xml)
     likes = list(edit.like) + [None] * (len(edit.headers) - len(edit.like))
@@ -269,14 +270,20 @@ def add_rows(package: Package, edit: AddRows) -> None:
     above = _cells(rows.get(edit.first_row - 1))
 
     def style(index: int) -> bytes:
-        found = _S.search(above[index].group("attrs")) if index in above else None
+        """The style of the text cell above (a key, an explanation); a date's or a number's is not
+        a new value's (Today's date format would show Due Soon Days as a date)."""
+        cell = above.get(index)
+        kind = _T.search(cell.group("attrs")) if cell is not None else None
+        found = (
+            _S.search(cell.group("attrs")) if cell is not None and kind and kind.group(1) in _TEXT else None
+        )
         return b' s="%s"' % found.group(1) if found and found.group(1) != b"0" else b""
 
     written = {}
     for number, values in zip(numbers, edit.rows, strict=True):
         keys = {str(i): edit.first_column + i for i in range(len(values))}
         given = {str(i): v for i, v in enumerate(values)}
-        written[number] = _render_row(rows.get(number), number, keys, given, style, False)
+        written[number] = _render_row(rows.get(number), number, keys, given, style, False, prefix(xml))
     xml = _put_rows(xml, rows, written)
     last = edit.first_row + len(edit.rows) - 1
     xml = _grow_dimension(xml, last, columns[-1] if width else 0)

@@ -78,7 +78,7 @@ def register_documents(package: Package, edits: Sequence[RegisterDocument]) -> N
         current = ROW.match(written[target]) if target in written else rows.get(target)
         above = ROW.match(written[target - 1]) if target - 1 in written else rows.get(target - 1)
         styles = _column_styles(xml, above if target - 1 > header_row else None)
-        written[target] = _render_row(current, target, columns, values, styles, date1904)
+        written[target] = _render_row(current, target, columns, values, styles, date1904, prefix(xml))
         by_doc.pop(doc_no, None)
         by_doc[str(values["doc_no"]).strip()] = target
     xml = _put_rows(xml, rows, written)
@@ -255,9 +255,11 @@ def _render_row(
     values: Mapping[str, RegisterValue],
     style: Callable[[int], bytes],
     date1904: bool,
+    prefix: bytes = b"",
 ) -> bytes:
-    """The row with sheetsync's cells set and any other cell kept as written."""
-    p = (existing.group("p") if existing else None) or b""
+    """The row with sheetsync's cells set and any other cell kept as written; a new row takes
+    `prefix`, the namespace prefix of the sheet's elements (`x:`), as an existing row keeps its own."""
+    p = (existing.group("p") if existing else prefix) or b""
     kept = {i: cell.group() for i, cell in _cells(existing).items()}
     old = _cells(existing)
     for key, value in values.items():
@@ -274,6 +276,12 @@ def _render_row(
             kept[index] = b'<%sc r="%s"%s%s>%s</%sc>' % (p, ref, s, kind, body, p)
     attrs = re.sub(rb'\sspans="[^"]*"', b"", existing.group("attrs")) if existing else b' r="%d"' % number
     return b"<%srow%s>%s</%srow>" % (p, attrs, b"".join(kept[i] for i in sorted(kept)), p)
+
+
+def prefix(xml: bytes) -> bytes:
+    """The namespace prefix of a worksheet's cell data (`x:`), empty in the default namespace."""
+    data = _SHEET_DATA.search(xml)
+    return (data.group("p") if data else None) or b""
 
 
 def _put_row(xml: bytes, rows: Mapping[int, re.Match[bytes]], number: int, row: bytes) -> bytes:
