@@ -7,6 +7,7 @@ that disagrees with the order rows, or a cached value that disagrees with the fo
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 
 import rich_book
 from helpers import departed_shipment, line, shipped_order, write_book
+from sheetsync.actions.check import check_path
 from sheetsync.actions.generate import PlanError, generate_file
 from sheetsync.cli import app
 from sheetsync.documents.pdf import export_pdf
@@ -168,6 +170,43 @@ def test_the_invoice_follows_a_changed_quantity_and_survives_a_sort(
     _edit_lines(generated, sorted_book, sort=True)
     ci = values(libreoffice_copy(soffice, sorted_book, tmp_path / "lo2", recalc=True), "CI PO-1001")
     assert _shown(ci, INVOICE) == INVOICE
+
+
+LO_EDIT = Path(__file__).with_name("lo_edit_book.py")
+
+
+def libreoffice_edit(uno_python: str, book: Path, out: Path, steps: list[dict[str, Any]]) -> Path:
+    """`book` edited in LibreOffice as a user would (`lo_edit_book.py`), recalculated, saved as `out`."""
+    done = subprocess.run(
+        [uno_python, str(LO_EDIT), str(out.parent / "lo-profile"), str(book), str(out), json.dumps(steps)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.libreoffice
+def test_documents_survive_columns_inserted_in_orders_and_lines_and_a_sort_in_libreoffice(
+    generated: Path, tmp_path: Path, soffice: Path, uno_python: str
+) -> None:
+    """In LibreOffice: a column inserted before every referenced column of Orders and of Lines,
+    Lines sorted on Line, descending; recalculated and saved. Every document value is unchanged."""
+    read = read_book(generated)
+    orders, lines = read.sheets["Orders"], read.sheets["Lines"]
+    steps = [
+        {"insert_column": orders.name, "at": 0},
+        {"insert_column": lines.name, "at": 0},
+        {"sort": lines.name, "header_row": lines.header_row, "by": lines.columns["line"].index + 1,
+         "descending": True},
+    ]  # fmt: skip
+    edited = libreoffice_edit(uno_python, generated, tmp_path / "edited.xlsx", steps)
+    after = read_book(edited)
+    assert after.sheets["Orders"].columns["order_no"].index == orders.columns["order_no"].index + 1
+    assert after.sheets["Lines"].frame["line"].tolist() == [2.0, 1.0]  # sorted: line 2 first
+    assert _shown(values(edited, "CI PO-1001"), INVOICE) == INVOICE
+    assert _shown(values(edited, "PL PO-1001"), PACKING) == PACKING
+    assert set(after.tabs) == {"CI PO-1001", "PL PO-1001"}  # the register still finds both tabs
+    assert [f for f in check_path(edited).findings if f.code.startswith("doc-")] == []
 
 
 def test_the_register_keeps_a_row_per_revision_and_the_tab_is_replaced(tmp_path: Path) -> None:
