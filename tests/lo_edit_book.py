@@ -6,6 +6,9 @@ STEPS_JSON is a list of steps, done in order:
     {"insert_column": "Orders", "at": 0}                 a column inserted before column index `at`
     {"sort": "Lines", "header_row": 1, "by": 1, "descending": true}
         the rows below the header sorted on 0-based column `by` of the used area
+    {"pivot": "Orders", "rows": 2, "count": 0, "to": "Pivot"}
+        a pivot table (DataPilot) of the sheet's used area on a new sheet `to`: one row per
+        value of column `rows`, counting column `count`
 Then every formula is recalculated (`calculateAll`) and the book stored as Excel 2007+ .xlsx.
 """
 
@@ -37,6 +40,26 @@ def _sort(sheet: Any, header_row: int, by: int, descending: bool) -> None:
     uno.invoke(rows, "sort", (uno.Any("[]com.sun.star.beans.PropertyValue", descriptor),))
 
 
+def _pivot(doc: Any, source: str, rows: int, count: int, to: str) -> None:
+    sheets = doc.Sheets
+    sheets.insertNewByName(to, sheets.getCount())
+    data = sheets.getByName(source)
+    cursor = data.createCursor()
+    cursor.gotoEndOfUsedArea(False)
+    end = cursor.getRangeAddress()
+    tables = sheets.getByName(to).getDataPilotTables()
+    descriptor = tables.createDataPilotDescriptor()
+    descriptor.setSourceRange(data.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).getRangeAddress())
+    fields = descriptor.getDataPilotFields()
+    fields.getByIndex(rows).Orientation = uno.Enum("com.sun.star.sheet.DataPilotFieldOrientation", "ROW")
+    counted = fields.getByIndex(count)
+    counted.Orientation = uno.Enum("com.sun.star.sheet.DataPilotFieldOrientation", "DATA")
+    counted.Function = uno.Enum("com.sun.star.sheet.GeneralFunction", "COUNT")
+    at = uno.createUnoStruct("com.sun.star.table.CellAddress")
+    at.Sheet, at.Column, at.Row = sheets.getCount() - 1, 0, 0
+    tables.insertNewByName("OrdersByBuyer", at, descriptor)
+
+
 def main(profile: Path, book: Path, out: Path, steps: list[dict[str, Any]]) -> int:
     pipe = f"sheetsync{uuid.uuid4().hex}"
     office = subprocess.Popen(
@@ -54,6 +77,8 @@ def main(profile: Path, book: Path, out: Path, steps: list[dict[str, Any]]) -> i
         for step in steps:
             if "insert_column" in step:
                 doc.Sheets.getByName(step["insert_column"]).Columns.insertByIndex(step["at"], 1)
+            elif "pivot" in step:
+                _pivot(doc, step["pivot"], step["rows"], step["count"], step["to"])
             elif "sort" in step:
                 _sort(doc.Sheets.getByName(step["sort"]), step["header_row"], step["by"], step["descending"])
             else:

@@ -25,9 +25,11 @@ import rich_book
 from helpers import departed_shipment, line, shipped_order, write_book
 from sheetsync.actions.check import check_path
 from sheetsync.actions.generate import PlanError, generate_file
+from sheetsync.actions.issue import issue_file
 from sheetsync.cli import app
 from sheetsync.documents.pdf import export_pdf
 from sheetsync.documents.plan import tab_name
+from sheetsync.io.ooxml.styles_xml import CHILD, records
 from sheetsync.io.read.reader import read_book
 from sheetsync.workbook.template import build_template
 from test_package_writer import libreoffice_copy, parts
@@ -280,14 +282,69 @@ def test_bad_requests_get_a_clear_error_and_the_book_is_untouched(tmp_path: Path
     assert book.read_bytes() == before
 
 
-def test_generate_keeps_every_part_of_a_rich_book(tmp_path: Path) -> None:
-    book = rich_book.build(tmp_path / "rich.xlsm", vba=True)
-    out = tmp_path / "out.xlsm"
+LISTING = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+
+
+def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {n for n in before if before[n] != after.get(n)}
+
+
+def _keeps_what_the_book_had(before: dict[str, bytes], after: dict[str, bytes]) -> None:
+    """The parts a document write must change still carry what the book had in them."""
+    for container in CHILD:  # every style record of the book, at its index
+        old = records(before["xl/styles.xml"], container)
+        assert records(after["xl/styles.xml"], container)[: len(old)] == old
+    names = re.compile(rb"<(?:\w+:)?(?:definedName|sheet|pivotCache)\b.*?(?:/>|</(?:\w+:)?definedName>)",
+                       re.S)  # fmt: skip
+    found = names.findall(before["xl/workbook.xml"])
+    assert len(found) >= 6 and all(piece in after["xl/workbook.xml"] for piece in found)  # names, tabs
+    for name, data in before.items():
+        if name.endswith(".rels") or name == "[Content_Types].xml":  # every relationship and type kept
+            for tag in re.findall(rb"<(?:Relationship|Override|Default)\b[^>]*>", data):
+                assert tag in after[name]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xlsm"])
+def test_generate_and_issue_keep_every_part_of_a_rich_book(tmp_path: Path, suffix: str) -> None:
+    """Chart, image, comments, x14 data bars and sparklines, validation, Tables, defined names,
+    cached formula values and the VBA project: what `mark` keeps, `generate` and `issue` keep."""
+    book = rich_book.build(tmp_path / f"rich.{suffix}", vba=suffix == "xlsm")
+    out = tmp_path / f"out.{suffix}"
+    done = generate_file(book, ["PO-1001"], ["invoice"], out=out, now=NOW, backup=False)
+    before, after = parts(book), parts(out)
+    assert _changed(before, after) == LISTING | {"xl/styles.xml"}  # every other part byte for byte
+    _keeps_what_the_book_had(before, after)
+    dashboard = after["xl/worksheets/sheet4.xml"]
+    for piece in (b"x14:dataBar", b"x14:sparklineGroup", b"iconSet", b"dataValidation", b"legacyDrawing"):
+        assert piece in dashboard
+    if suffix == "xlsm":
+        assert after["xl/vbaProject.bin"] == rich_book.vba_project()
+        assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in after["[Content_Types].xml"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cached = openpyxl.load_workbook(out, data_only=True)["Lines"]
+    assert (cached["J2"].value, cached["J3"].value) == (4200, 5)  # the book's cached values
+    issued = tmp_path / f"issued.{suffix}"
+    issue_file(out, done.plan.documents[0].doc_no, out=issued, backup=False, pdf=False, now=NOW)
+    tab, register = "xl/worksheets/sheet6.xml", "xl/worksheets/sheet5.xml"  # the invoice, Documents
+    assert _changed(after, parts(issued)) == {tab, register}
+    assert b"<f>" not in parts(issued)[tab] and b"<f>" in after[tab]
+
+
+@pytest.mark.libreoffice
+def test_generate_keeps_a_pivot_table_and_its_cache(tmp_path: Path, soffice: Path, uno_python: str) -> None:
+    """A pivot table LibreOffice made (Orders by Buyer): its table, cache and records stay byte for byte."""
+    rich = rich_book.build(tmp_path / "rich.xlsx")
+    steps = [{"pivot": "Orders", "rows": 2, "count": 0, "to": "Pivot"}]
+    book = libreoffice_edit(uno_python, rich, tmp_path / "pivot.xlsx", steps)
+    out = tmp_path / "out.xlsx"
     generate_file(book, ["PO-1001"], ["invoice"], out=out, now=NOW, backup=False)
     before, after = parts(book), parts(out)
-    changed = {n for n in before if before[n] != after.get(n)}
-    listing = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
-    assert changed == listing | {"xl/styles.xml"}  # every other part is byte for byte the same
+    pivots = [n for n in before if n.startswith(("xl/pivotTables/", "xl/pivotCache/"))]
+    assert len(pivots) >= 3 and all(after[n] == before[n] for n in pivots)
+    assert _changed(before, after) == LISTING | {"xl/styles.xml"}
+    assert b"<pivotCaches>" in after["xl/workbook.xml"] or b"<x:pivotCaches>" in after["xl/workbook.xml"]
+    _keeps_what_the_book_had(before, after)
 
 
 def test_the_cli_prints_what_it_generated(tmp_path: Path) -> None:
