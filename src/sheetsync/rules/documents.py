@@ -1,8 +1,9 @@
 """Document consistency (RULES.md §8) and the shipping instruction's freight term (§7).
 
-T (the tab's cached values) is compared with O (the order rows now) only where the tab no
-longer holds sheetsync's formula — a cell typed over, or a document frozen by `issue`: a live
-formula shows O by construction, and its cached value may merely wait for a recalculation.
+T (the tab's cached values) is compared with O (the order rows now) where the tab no longer
+holds sheetsync's formula — a cell typed over, or a document frozen by `issue`: a live formula
+shows O by construction, and its cached value may merely wait for a recalculation. The
+invoice's goods description is compared under its live formula too (`_line_checks`).
 On an issued document a difference is the order changing after issue: `doc-stale`, never the
 document. S (the stamped totals) against O is `doc-stale` on the register row.
 """
@@ -170,18 +171,25 @@ def _plain(value: object) -> str:
 def _line_checks(
     doc: DocView, n: int, line: dict[str, Any]
 ) -> Iterator[tuple[str, str, str, object, dict[str, object]]]:
-    checks: tuple[tuple[str, str, str, Callable[[object, object], bool], bool], ...] = (
-        ("hs_code", "doc-hs-mismatch", "HS Code", lambda a, b: _digits(a) == _digits(b), True),
+    """The line cells typed over that disagree with the line; the invoice's description also under
+    its live formula (RULES §8: T, the cached value, against O): what the invoice shows is what
+    the bank reads, and a formula that lost its line (a lookup past its range, a duplicated Line)
+    shows another line's description or none."""
+    invoice = doc.kind.type == "Commercial Invoice"
+    checks: tuple[tuple[str, str, str, Callable[[object, object], bool], bool, bool], ...] = (
+        ("hs_code", "doc-hs-mismatch", "HS Code", lambda a, b: _digits(a) == _digits(b), True, False),
         ("origin", "doc-origin-mismatch", "Origin", lambda a, b: _plain(a) == _plain(b),
-         doc.kind.type == "Certificate of Origin"),
+         doc.kind.type == "Certificate of Origin", False),
         ("description", "doc-description-mismatch", "Description", lambda a, b: _plain(a) == _plain(b),
-         doc.kind.type == "Commercial Invoice"),
+         invoice, invoice),
     )  # fmt: skip
-    for key, code, column, same, applies in checks:
+    for key, code, column, same, applies, live in checks:
         ref = doc.line_ref(key, n)
-        if not applies or ref is None or not doc.typed(ref) or ref not in doc.tab.cells:
+        if not applies or ref is None or ref not in doc.tab.cells or not (live or doc.typed(ref)):
             continue
         shown = doc.tab.value(ref)
+        if shown is None and not doc.typed(ref):
+            continue  # a formula without a cached value: never recalculated, nothing to compare
         if not same(shown, line[key]):
             yield code, ref, column, shown, {"a": text(shown), "b": text(line[key])}
 
