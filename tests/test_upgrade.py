@@ -222,7 +222,7 @@ def test_a_row_written_outside_the_sheets_namespace_is_refused_and_the_book_kept
     )
     assert upgraded.plan.added[0].startswith("Settings A3:B15")
     before = book.read_bytes()
-    monkeypatch.setattr(grow, "prefix", lambda xml: b"")
+    monkeypatch.setattr(grow, "data_prefix", lambda xml: b"")
     with pytest.raises(FileError) as caught:
         upgrade_file(book)
     assert caught.value.code == "file-write-failed"

@@ -22,7 +22,16 @@ from sheetsync.findings import WRITE_ERRORS, FileError
 from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.package import Package, SheetPart
-from sheetsync.io.ooxml.register import _S, _T, _cell_texts, _cells, _put_rows, _render_row, _rows, prefix
+from sheetsync.io.ooxml.register import (
+    STYLE_ATTR,
+    TYPE_ATTR,
+    cell_texts,
+    cells_by_column,
+    data_prefix,
+    put_rows,
+    render_row,
+    rows_by_number,
+)
 from sheetsync.io.ooxml.xml_text import escape_attr
 
 _TABLE_REF = re.compile(rb'<(?:[\w.-]+:)?table\b[^>]*?\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -116,7 +125,7 @@ def _value_at(
 ) -> str | None:  # fmt: skip
     """The A1 address of the first cell among `numbers` x `columns` that holds a value."""
     for number in numbers:
-        cells = _cells(rows.get(number))
+        cells = cells_by_column(rows.get(number))
         for index in columns:
             cell = cells.get(index)
             if cell is not None and text(cell.group("attrs"), cell.group("body")):
@@ -128,8 +137,8 @@ def add_columns(package: Package, edit: AddColumns) -> None:
     """Write `edit.headers` from `edit.first_column` on `edit.header_row` (see the module)."""
     sheet = _worksheet(package, edit.sheet)
     xml = package.read(sheet.part)
-    rows = _rows(xml)
-    text = _cell_texts(package)
+    rows = rows_by_number(xml)
+    text = cell_texts(package)
     new = range(edit.first_column, edit.first_column + len(edit.headers))
     table = next((t for t in sheet_tables(package, sheet) if t.name == edit.table), None)
     if edit.table is not None:
@@ -143,14 +152,14 @@ def add_columns(package: Package, edit: AddColumns) -> None:
     if taken is not None:
         raise _fail(f"{edit.sheet}!{taken} holds a value where a new column would go")
     header = rows.get(edit.header_row)
-    cells = _cells(header)
+    cells = cells_by_column(header)
     lefts = [i for i, c in cells.items() if i < edit.first_column and text(c.group("attrs"), c.group("body"))]
-    style = _S.search(cells[max(lefts)].group("attrs")) if lefts else None
+    style = STYLE_ATTR.search(cells[max(lefts)].group("attrs")) if lefts else None
     styled = b' s="%s"' % style.group(1) if style else b""
     columns = {h: i for h, i in zip(edit.headers, new, strict=True)}
-    row = _render_row(header, edit.header_row, columns, dict(zip(edit.headers, edit.headers, strict=True)),
-                      lambda _: styled, False, prefix(xml))  # fmt: skip
-    xml = _put_rows(xml, rows, {edit.header_row: row})
+    row = render_row(header, edit.header_row, columns, dict(zip(edit.headers, edit.headers, strict=True)),
+                      lambda _: styled, False, data_prefix(xml))  # fmt: skip
+    xml = put_rows(xml, rows, {edit.header_row: row})
     col_styles = _col_styles(xml)
     likes = list(edit.like) + [None] * (len(edit.headers) - len(edit.like))
     xml = _add_cols(xml, {i: (w, col_styles.get(like) if like is not None else None)
@@ -259,23 +268,25 @@ def add_rows(package: Package, edit: AddRows) -> None:
     """Write `edit.rows` from `edit.first_row` down, from `edit.first_column` (see the module)."""
     sheet = _worksheet(package, edit.sheet)
     xml = package.read(sheet.part)
-    rows = _rows(xml)
-    text = _cell_texts(package)
+    rows = rows_by_number(xml)
+    text = cell_texts(package)
     numbers = range(edit.first_row, edit.first_row + len(edit.rows))
     width = max((len(r) for r in edit.rows), default=0)
     columns = range(edit.first_column, edit.first_column + width)
     taken = _value_at(rows, list(numbers), columns, text)
     if taken is not None:
         raise _fail(f"{edit.sheet}!{taken} holds a value where a new row would go")
-    above = _cells(rows.get(edit.first_row - 1))
+    above = cells_by_column(rows.get(edit.first_row - 1))
 
     def style(index: int) -> bytes:
         """The style of the text cell above (a key, an explanation); a date's or a number's is not
         a new value's (Today's date format would show Due Soon Days as a date)."""
         cell = above.get(index)
-        kind = _T.search(cell.group("attrs")) if cell is not None else None
+        kind = TYPE_ATTR.search(cell.group("attrs")) if cell is not None else None
         found = (
-            _S.search(cell.group("attrs")) if cell is not None and kind and kind.group(1) in _TEXT else None
+            STYLE_ATTR.search(cell.group("attrs"))
+            if cell is not None and kind and kind.group(1) in _TEXT
+            else None
         )
         return b' s="%s"' % found.group(1) if found and found.group(1) != b"0" else b""
 
@@ -283,8 +294,8 @@ def add_rows(package: Package, edit: AddRows) -> None:
     for number, values in zip(numbers, edit.rows, strict=True):
         keys = {str(i): edit.first_column + i for i in range(len(values))}
         given = {str(i): v for i, v in enumerate(values)}
-        written[number] = _render_row(rows.get(number), number, keys, given, style, False, prefix(xml))
-    xml = _put_rows(xml, rows, written)
+        written[number] = render_row(rows.get(number), number, keys, given, style, False, data_prefix(xml))
+    xml = put_rows(xml, rows, written)
     last = edit.first_row + len(edit.rows) - 1
     xml = _grow_dimension(xml, last, columns[-1] if width else 0)
     package.write(sheet.part, xml)
