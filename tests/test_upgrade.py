@@ -23,8 +23,10 @@ from sheetsync.actions.generate import generate_file
 from sheetsync.actions.upgrade import upgrade_file
 from sheetsync.cli import app
 from sheetsync.contract import DOCUMENTS, LINES, ORDERS, SETTINGS, SHIPMENTS, Sheet
+from sheetsync.edits import AddColumns, AddRows
 from sheetsync.findings import FileError
 from sheetsync.io.ooxml import grow
+from sheetsync.io.ooxml.apply_edits import write_edits
 from sheetsync.io.read.reader import read_book
 from sheetsync.workbook import lists, template
 from sheetsync.workbook.upgrade import template_lists_tables
@@ -231,3 +233,20 @@ def test_a_row_written_outside_the_sheets_namespace_is_refused_and_the_book_kept
         "book.xlsx",
         "out.xlsx",
     ]
+
+
+def test_the_writer_refuses_new_columns_or_rows_over_a_value(old: Path) -> None:
+    """The package writer checks again what the planner checked: no new cell lands on a value."""
+    wb = openpyxl.load_workbook(old)
+    wb["Orders"]["AU2"] = "my own note"
+    wb["Settings"]["B16"] = 3
+    wb.save(old)
+    before = old.read_bytes()
+    over_column = AddColumns(
+        "Orders", 1, 45, ("Buyer Address", "Consignee Address"), (30.0, 30.0), (), "Orders"
+    )
+    over_row = AddRows("Settings", 16, 0, (("Signatory", None),))
+    for edit, where in ((over_column, "Orders!AU2"), (over_row, "Settings!B16")):
+        with pytest.raises(FileError, match=f"{where} holds a value where a new"):
+            write_edits(old, [edit])
+    assert old.read_bytes() == before

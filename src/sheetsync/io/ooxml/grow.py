@@ -120,16 +120,19 @@ def _grow_dimension(xml: bytes, last_row: int, last_column: int) -> bytes:
 
 
 def _value_at(
-    rows: Mapping[int, re.Match[bytes]], numbers: Sequence[int], columns: range,
-    text: Callable[[bytes, bytes | None], str],
-) -> str | None:  # fmt: skip
-    """The A1 address of the first cell among `numbers` x `columns` that holds a value."""
-    for number in numbers:
-        cells = cells_by_column(rows.get(number))
-        for index in columns:
-            cell = cells.get(index)
-            if cell is not None and text(cell.group("attrs"), cell.group("body")):
-                return f"{column_letter(index)}{number}"
+    xml: bytes, rows: range, columns: range, text: Callable[[bytes, bytes | None], str]
+) -> str | None:
+    """The A1 address of the first cell of `rows` x `columns` that holds a value (one scan of the
+    sheet for those columns' cells, not a parse of every row)."""
+    letters = b"|".join(column_letter(i).encode() for i in columns)
+    cells = re.compile(
+        rb'<(?:[\w.-]+:)?c\b(?P<attrs>[^>]*?\sr="(?P<col>' + letters + rb')(?P<row>\d+)"[^>]*?)'
+        rb"(?:/>|>(?P<body>.*?)</(?:[\w.-]+:)?c>)",
+        re.S,
+    )
+    for cell in cells.finditer(xml):
+        if int(cell.group("row")) in rows and text(cell.group("attrs"), cell.group("body")):
+            return f"{cell.group('col').decode()}{cell.group('row').decode()}"
     return None
 
 
@@ -147,8 +150,7 @@ def add_columns(package: Package, edit: AddColumns) -> None:
         if table.last_column + 1 != edit.first_column:
             raise _fail(f"the new columns of {edit.sheet!r} do not follow its Table {edit.table!r}")
     last = table.last_row if table is not None else max(rows, default=0)
-    below = [n for n in rows if edit.header_row <= n <= last]
-    taken = _value_at(rows, sorted(below), new, text)
+    taken = _value_at(xml, range(edit.header_row, last + 1), new, text)
     if taken is not None:
         raise _fail(f"{edit.sheet}!{taken} holds a value where a new column would go")
     header = rows.get(edit.header_row)
@@ -273,7 +275,7 @@ def add_rows(package: Package, edit: AddRows) -> None:
     numbers = range(edit.first_row, edit.first_row + len(edit.rows))
     width = max((len(r) for r in edit.rows), default=0)
     columns = range(edit.first_column, edit.first_column + width)
-    taken = _value_at(rows, list(numbers), columns, text)
+    taken = _value_at(xml, numbers, columns, text)
     if taken is not None:
         raise _fail(f"{edit.sheet}!{taken} holds a value where a new row would go")
     above = cells_by_column(rows.get(edit.first_row - 1))
