@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from sheetsync.cli import app
 from sheetsync.contract import DOCUMENTS, LINES, ORDERS, SETTINGS, SHIPMENTS, Sheet
 from sheetsync.edits import AddColumns, AddRows
 from sheetsync.findings import FileError
+from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml import grow
 from sheetsync.io.ooxml.apply_edits import write_edits
 from sheetsync.io.read.reader import read_book
@@ -49,18 +52,36 @@ def _older(sheet: Sheet) -> Sheet:
 
 
 def v10_book(path: Path, monkeypatch: pytest.MonkeyPatch, **rows: list[dict[str, Any]]) -> Path:
-    """The template without what v1.1 added (columns, Settings keys, the Column Map)."""
+    """The template without what v1.1 added: columns, Settings keys, and every Lists table but the
+    code lists (the Column Map, and any later one: cut out of the Lists sheet's cells)."""
     with monkeypatch.context() as m:
         m.setattr(template, "TABLE_SHEETS", tuple(_older(s) for s in SHEETS.values()))
         m.setattr(lists, "SETTINGS", tuple(s for s in SETTINGS if s[0] not in NEW_SETTINGS))
-        m.setattr(template, "_write_column_map", lambda *_: None)
         given = {
             k.capitalize(): [
                 {h: x for h, x in r.items() if h not in NEW_COLUMNS.get(k.capitalize(), ())} for r in v
             ]
             for k, v in rows.items()
         }
-        return template.build_template(path, given)
+        template.build_template(path, given)
+    return _without_lists_tables(path)
+
+
+def _without_lists_tables(path: Path) -> Path:
+    """Drop the Lists cells right of the code lists and the port table (past their blank column)."""
+    with zipfile.ZipFile(path) as z:
+        members = [(info, z.read(info)) for info in z.infolist()]
+    first = len(lists.list_columns()) + 1  # 0-based: the first column after the code lists' gap
+
+    def kept(m: re.Match[bytes]) -> bytes:
+        return m.group() if column_number(m.group(1).decode()) - 1 < first else b""
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename == "xl/worksheets/sheet5.xml":  # Lists
+                data = re.sub(rb'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</c>)', kept, data, flags=re.S)
+            z.writestr(info, data)
+    return path
 
 
 @pytest.fixture
@@ -106,8 +127,12 @@ def test_a_v10_book_gains_what_v11_adds_and_every_other_part_is_kept(old: Path, 
     settings = {r[0].value: r[1].value for r in wb["Settings"].iter_rows(min_row=2) if r[0].value}
     assert [k for k in settings if k in NEW_SETTINGS] == NEW_SETTINGS
     assert list(settings) == [k for k, _, _ in SETTINGS]
+    blocks = template_lists_tables()
+    assert [a.split(": ", 1)[1] for a in done.plan.added if a.startswith("Lists")] == [
+        ", ".join(b) for b in blocks
+    ]
     lists_row = [c.value for c in wb["Lists"][1]]
-    for block in template_lists_tables():
+    for block in blocks:
         at = lists_row.index(block[0])
         assert tuple(lists_row[at : at + len(block)]) == block
         assert lists_row[at - 1] is None  # one blank column apart
