@@ -38,6 +38,7 @@ ORDER_KEYS = ("order_no", "currency", "consignee", "notify_party", "port_of_load
 LINE_KEYS = ("key", "line", "shipment_no", "quantity", "unit_price", "cartons", "net_kg", "gross_kg",
              "hs_code", "origin", "description")  # fmt: skip
 SHIP_KEYS = ("shipment_no", "consignee", "port_of_discharge", "packages")
+REGISTER_KEYS = ("type", "sheet", "key", "superseded", "order_no", "shipment_no", "issued", *STAMPED)
 
 
 def blank(value: object) -> bool:
@@ -52,6 +53,18 @@ def document_lines(order_lines: list[Record], shipment_no: object) -> list[Recor
     if wanted and len({n for n in named if n}) > 1:
         return [line for line, n in zip(order_lines, named, strict=True) if n == wanted]
     return order_lines
+
+
+_LETTERS: dict[tuple[str, str], str | None] = {}  # (document type, source key) -> its column letter
+
+
+def _line_letter(kind: DocKind, key: str) -> str | None:
+    """The column letter of the line table holding source `key` (asked ~100 times a tab)."""
+    found = _LETTERS.get((kind.type, key), "")
+    if found == "":
+        column = kind.line_column(key)
+        found = _LETTERS[(kind.type, key)] = None if column is None else LETTERS[column]
+    return found
 
 
 @dataclass
@@ -76,8 +89,8 @@ class DocView:
         return ref not in self.tab.formulas
 
     def line_ref(self, key: str, row: int) -> str | None:
-        column = self.kind.line_column(key)
-        return None if column is None else f"{LETTERS[column]}{row}"
+        letter = _line_letter(self.kind, key)
+        return None if letter is None else f"{letter}{row}"
 
     def own_or_order(self, key: str) -> object:
         """The shipment's own Consignee / Port of Discharge when it names one, else the order's."""
@@ -99,36 +112,58 @@ def documents(book: Book, ctx: Context) -> list[DocView]:
     return found
 
 
-def _records(frame: pd.DataFrame | None, keys: tuple[str, ...]) -> list[Record]:
+def _columns(frame: pd.DataFrame | None, keys: tuple[str, ...]) -> dict[str, list[Any]]:
+    """The frame's columns of `keys` as Python lists (the values `to_dict("records")` gives)."""
     if frame is None:
-        return []
-    return frame[[k for k in keys if k in frame]].to_dict("records")  # type: ignore[return-value]
+        return {}
+    return {k: frame[k].tolist() for k in keys if k in frame}
+
+
+def _record(columns: dict[str, list[Any]], i: int) -> Record:
+    return {k: values[i] for k, values in columns.items()}
 
 
 def _views(book: Book) -> Iterator[DocView]:
+    """Only the rows of the orders that have a document become records: a 2,000-order book
+    with 500 tabs reads its frames column by column, once."""
     index = order_index(book)
     register = index.children.get("Documents")
     if register is None or not book.tabs:
         return
-    orders = _records(index.orders, ORDER_KEYS)
-    lines_of: dict[int, list[Record]] = {}
-    for line in _records(index.children.get("Lines"), LINE_KEYS):
-        lines_of.setdefault(int(line["key"]), []).append(line)
-    ships = {text_key(s["shipment_no"]): s for s in _records(index.children.get("Shipments"), SHIP_KEYS)}
     tabs = {name.casefold(): tab for name, tab in book.tabs.items()}
-    for row, reg in zip(register.index, register.to_dict("records"), strict=True):
-        kind = BY_TYPE.get(str(reg["type"]))
-        tab = tabs.get(str(reg["sheet"]).strip().casefold()) if not blank(reg["sheet"]) else None
-        if kind is None or tab is None or reg["key"] < 0 or not blank(reg.get("superseded")):
+    reg = _columns(register, REGISTER_KEYS)
+    superseded, issued = reg.get("superseded"), reg.get("issued")
+    current = []  # (register row position, its kind, its tab)
+    for i, sheet in enumerate(reg["sheet"]):
+        kind = BY_TYPE.get(str(reg["type"][i]))
+        tab = tabs.get(str(sheet).strip().casefold()) if not blank(sheet) else None
+        if kind is None or tab is None or reg["key"][i] < 0 or (superseded is not None and not blank(superseded[i])):
             continue
-        if text_key(tab.value(kind.box_cell(KEY_LABEL))) != text_key(reg["order_no"]):
+        if text_key(tab.value(kind.box_cell(KEY_LABEL))) != text_key(reg["order_no"][i]):
             continue  # not a tab sheetsync generated for this order (its key cell says otherwise)
-        order = orders[int(reg["key"])]
-        covered = document_lines(lines_of.get(int(reg["key"]), []), reg["shipment_no"])
+        current.append((i, kind, tab))
+    if not current:
+        return
+    wanted = {int(reg["key"][i]) for i, _, _ in current}
+    orders = _columns(index.orders, ORDER_KEYS)
+    lines = _columns(index.children.get("Lines"), LINE_KEYS)
+    lines_of: dict[int, list[Record]] = {}
+    for n, key in enumerate(lines.get("key", [])):
+        if key in wanted:
+            lines_of.setdefault(int(key), []).append(_record(lines, n))
+    ship_columns = _columns(index.children.get("Shipments"), SHIP_KEYS)
+    ship_at = {text_key(s): n for n, s in enumerate(ship_columns.get("shipment_no", []))}  # last wins
+    rows = register.index.tolist()
+    for i, kind, tab in current:
+        key = int(reg["key"][i])
+        order = _record(orders, key)
+        covered = document_lines(lines_of.get(key, []), reg["shipment_no"][i])
         table, total_row = _table(tab, kind, covered)
-        stamped = {k: float(reg[k]) for k in STAMPED if not blank(reg.get(k))}
-        yield DocView(int(str(row)), kind, str(reg["sheet"]).strip(), tab, str(order["order_no"]), order,
-                      ships.get(text_key(reg["shipment_no"])), covered, stamped, not blank(reg.get("issued")),
+        stamped = {k: float(reg[k][i]) for k in STAMPED if k in reg and not blank(reg[k][i])}
+        at = ship_at.get(text_key(reg["shipment_no"][i]))
+        shipment = _record(ship_columns, at) if at is not None else None
+        yield DocView(int(str(rows[i])), kind, str(reg["sheet"][i]).strip(), tab, str(order["order_no"]),
+                      order, shipment, covered, stamped, issued is not None and not blank(issued[i]),
                       table, total_row)  # fmt: skip
 
 

@@ -14,8 +14,6 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import pandas as pd
-
 from sheetsync.book import Book
 from sheetsync.contract.codelists import LC_PAYMENT_TERMS, ZERO_DECIMAL_CURRENCIES
 from sheetsync.contract.doc_layout import FREIGHT_LABEL, STAMPED, TITLE_CELL, freight_term
@@ -294,13 +292,15 @@ def not_generated(book: Book, ctx: Context) -> Iterator[Finding]:
     wanted = register[register["type"].isin(("Commercial Invoice", "Packing List"))]
     have = {(int(k), text_key(s)) for k, s in zip(wanted["key"], wanted["shipment_no"], strict=True)}
     sd = book.sheets["Shipments"]
-    for row, ship in ships.iterrows():
-        key = int(ship["key"])
-        if key not in lc or pd.isna(ship["atd"]) or {(key, text_key(ship["shipment_no"])), (key, "")} & have:
+    departed = ships[ships["key"].isin(lc).to_numpy() & ships["atd"].notna().to_numpy()]
+    columns = zip(departed.index.tolist(), departed["key"].tolist(), departed["shipment_no"].tolist(),
+                  departed["order_no"].tolist(), strict=True)  # fmt: skip
+    for row, key, shipment_no, order_no in columns:
+        if {(key, text_key(shipment_no)), (key, "")} & have:
             continue
         r = int(str(row))
         where = (sd.header("shipment_no"), sd.cell(r, "shipment_no"))
-        nos = (text(ship["order_no"]), text(ship["shipment_no"]))
         yield finding(
-            "doc-not-generated", sd.name, r, *where, *nos, type="the Commercial Invoice and Packing List"
-        )
+            "doc-not-generated", sd.name, r, *where, text(order_no), text(shipment_no),
+            type="the Commercial Invoice and Packing List",
+        )  # fmt: skip

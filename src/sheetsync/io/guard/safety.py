@@ -23,11 +23,20 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from sheetsync.findings import FileError
-from sheetsync.io.guard.xml_guard import dimension_ref, odd_encoding, read_head, ref_area, scan_extent
+from sheetsync.io.guard.xml_guard import (
+    dimension_in,
+    dimension_ref,
+    odd_encoding,
+    read_head,
+    read_sheet_head,
+    ref_area,
+    scan_extent,
+)
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
 _XML_PARTS = (".xml", ".rels", ".vml")
+_WORKSHEETS = "xl/worksheets/"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _OTHER_KINDS = {"word/": "a Word document", "ppt/": "a PowerPoint file", "mimetype": "an OpenDocument file"}
 
@@ -72,8 +81,8 @@ def precheck(path: Path, limits: Limits = LIMITS) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             _check_directory(path, zf, limits)
-            _check_prologs(path, zf, limits)
-            _check_dimensions(path, zf, limits)
+            dimensions = _check_prologs(path, zf, limits)
+            _check_dimensions(path, zf, limits, dimensions)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, struct.error) as exc:
         raise FileError(
             "file-corrupt", f"{path}: the workbook is damaged ({exc}); restore it from a backup."
@@ -145,13 +154,23 @@ def _check_directory(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
             )
 
 
-def _check_prologs(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
-    """No DTD (so no entity) in any XML part: the prolog up to the root element is read."""
+def _check_prologs(path: Path, zf: zipfile.ZipFile, limits: Limits) -> dict[str, str | None]:
+    """No DTD (so no entity) in any XML part: the prolog up to the root element is read.
+
+    A worksheet's head is read on to `<sheetData>`, and its `<dimension>` kept (part -> ref),
+    so that a book of hundreds of tabs opens each part once here.
+    """
+    dimensions: dict[str, str | None] = {}
     for info in zf.infolist():
         if not info.filename.lower().endswith(_XML_PARTS):
             continue
+        sheet = info.filename.startswith(_WORKSHEETS) and info.filename.endswith(".xml")
         with zf.open(info) as part:
-            text, root = read_head(part, limits.head_bytes)
+            text, root = (
+                read_sheet_head(part, limits.head_bytes) if sheet else read_head(part, limits.head_bytes)
+            )
+        if sheet and root not in (None, -1):
+            dimensions[info.filename] = dimension_in(text)
         if root == -1:
             raise FileError(
                 "file-unsafe",
@@ -170,19 +189,27 @@ def _check_prologs(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
                 f"{path}: part {info.filename} has no root element in its first "
                 f"{limits.head_bytes:,} bytes; it was not read.",
             )
+    return dimensions
 
 
-def _check_dimensions(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+def _check_dimensions(
+    path: Path, zf: zipfile.ZipFile, limits: Limits, known: dict[str, str | None] | None = None
+) -> None:
     """No sheet claims more cells than a reader can hold (a stray cell at XFD1048576).
 
     Trusts `<dimension>`, as Excel writes it; a crafted file whose dimension lies, or a big
     sheet with none, is left to the child's memory limit (calamine sizes a sheet by its cells).
+    `known`: the dimensions already read from the sheets' heads (part -> ref).
     """
+    known = known or {}
     for part, sheet in _sheet_parts(path, zf, limits).items():
         if part not in zf.NameToInfo:
             continue
-        with zf.open(part) as fh:
-            ref = dimension_ref(fh, limits.head_bytes)
+        if part in known:
+            ref = known[part]
+        else:
+            with zf.open(part) as fh:
+                ref = dimension_ref(fh, limits.head_bytes)
         area, corner = ref_area(ref) if ref else (0, "")
         if not area and zf.getinfo(part).file_size <= limits.scan_bytes:
             with zf.open(part) as fh:  # no usable <dimension> (not from Excel): count the cells

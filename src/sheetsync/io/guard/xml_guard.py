@@ -17,9 +17,11 @@ __all__ = [
     "column_letter",
     "column_number",
     "decode_head",
+    "dimension_in",
     "dimension_ref",
     "odd_encoding",
     "read_head",
+    "read_sheet_head",
     "ref_area",
     "root_start",
     "scan_extent",
@@ -111,8 +113,18 @@ def read_head(part: IO[bytes], limit: int, until: re.Pattern[str] | None = None)
 
 def dimension_ref(part: IO[bytes], limit: int) -> str | None:
     """The `ref` of a worksheet's `<dimension>` element, read from the part's first bytes."""
-    text, _ = read_head(part, limit, until=_SHEET_DATA)
-    head = text[: m.start()] if (m := _SHEET_DATA.search(text)) else text
+    text, _ = read_sheet_head(part, limit)
+    return dimension_in(text)
+
+
+def read_sheet_head(part: IO[bytes], limit: int) -> tuple[str, int | None]:
+    """`read_head` of a worksheet, read on to its `<sheetData>` (so the head holds `<dimension>`)."""
+    return read_head(part, limit, until=_SHEET_DATA)
+
+
+def dimension_in(head: str) -> str | None:
+    """The `ref` of the `<dimension>` in a worksheet's head (before `<sheetData>`), if any."""
+    head = head[: m.start()] if (m := _SHEET_DATA.search(head)) else head
     found = _DIMENSION.search(head)
     return found.group(1) if found else None
 

@@ -54,6 +54,8 @@ class Package(Parts):
         self.names_before: str | None = None  # <definedNames>' shape before this write's first name
         self.released: dict[str, set[int]] = {}  # style records a clear took out as sheetsync's own
         self.owned: set[str] = set()  # tabs sheetsync owns that this write removed or added
+        # `sheets()` as last listed, and the workbook and rels versions it was listed from
+        self._listed: tuple[object, object, list[SheetPart]] | None = None
 
     def _workbook_part(self) -> str:
         for tag in wx.tags(self.zip.read("_rels/.rels"), b"Relationship"):
@@ -97,7 +99,16 @@ class Package(Parts):
         return None
 
     def sheets(self) -> list[SheetPart]:
-        """Every tab, in workbook order."""
+        """Every tab, in workbook order (listed again only once workbook.xml or its rels change:
+        a book with hundreds of document tabs is asked for its tabs several times per read)."""
+        versions = (self.changed.get(self.workbook), self.changed.get(self.rels))
+        if self._listed is not None and self._listed[0] is versions[0] and self._listed[1] is versions[1]:
+            return list(self._listed[2])
+        out = self._list_sheets()
+        self._listed = (*versions, out)
+        return list(out)
+
+    def _list_sheets(self) -> list[SheetPart]:
         targets = {t.attrs.get("Id"): t.attrs for t in wx.tags(self.read(self.rels), b"Relationship")}
         out = []
         for index, tag in enumerate(wx.sheet_tags(self.read(self.workbook))):

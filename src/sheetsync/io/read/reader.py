@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,19 @@ from sheetsync.io.read.settings import (
 from sheetsync.io.read.table import read_table
 from sheetsync.io.read.tabs import read_tabs
 
+# A sheet name's comparison key, kept: a book with hundreds of document tabs has each name
+# compared with every contract sheet and alias.
+_sheet_key = lru_cache(maxsize=1 << 14)(sheet_key)
+
 
 def sheet_candidates(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> list[str]:
     """The sheets that fit `wanted` (or an alias), best first: exact, then with a year or suffix."""
+    # a name fits a contract name only if it holds its key, or the key less a plural `s`
+    stems = [(c, key.removesuffix("s") or key) for c in (wanted, *aliases) if (key := _sheet_key(c))]
     fits = []
     for position, name in enumerate(names):
-        ranks = [r for c in (wanted, *aliases) if (r := sheet_fit(name, c)) is not None]
+        have = _sheet_key(name)
+        ranks = [r for c, stem in stems if stem in have and (r := sheet_fit(name, c)) is not None]
         if ranks:
             fits.append((min(ranks), position, name))
     return [name for _, _, name in sorted(fits)]
@@ -118,15 +126,16 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
             return data
 
         book = _assemble(path, names, settings, lambda name: sheet_rows(wb, name), read_one, findings)
+        register = book.sheets.get("Documents")
+        if register is not None:  # the registered document tabs: cached values and formula cells
+            opened = typed.package if typed else None  # the package the fast path opened, if any
+            book.tabs = read_tabs(opened or path, register.frame["sheet"].dropna().unique())
     except CalamineError as exc:
         raise FileError("file-corrupt", f"{path}: a sheet cannot be read ({exc}).") from exc
     finally:
         wb.close()
         if typed:
             typed.close()
-    register = book.sheets.get("Documents")
-    if register is not None:  # the registered document tabs: cached values and formula cells
-        book.tabs = read_tabs(path, register.frame["sheet"].dropna().unique())
     return book
 
 

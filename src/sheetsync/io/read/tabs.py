@@ -1,7 +1,8 @@
 """Read the registered document tabs: cached values and which cells still hold a formula.
 
 A document tab is a page or two of cells, so its XML is read whole and scanned once; a book
-with hundreds of tabs costs one pass over each small part (no calamine sheet, no DataFrame).
+with hundreds of tabs costs one pass over the file for all their parts (`Parts.read_small`)
+and one regex pass over each (no calamine sheet, no DataFrame, no formula text copied).
 """
 
 from __future__ import annotations
@@ -24,20 +25,32 @@ _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b")
 
 # The shape Excel, LibreOffice and sheetsync write a cell in: r, then s, then t; an optional
 # formula; a value or an inline string. A tab with any other shape is read cell by cell.
+# Groups: ref, type, "<f" when a formula, "<v>" and the value, "<is>" and the inline text
+# (markers, so that an empty value or string is told from none without copying the formula).
+# Possessive quantifiers: nothing here needs backtracking, and not trying saves a third.
 _PLAIN = re.compile(
-    rb'<c r="([A-Z]+\d+)"(?: s="\d+")?(?: t="(\w+)")?\s*(?:/>|>(<f\b[^>]*?/>|<f\b[^>]*>[^<]*</f>)?'
-    rb'(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+    rb'<c r="([A-Z]++\d++)"(?: s="\d++")?+(?: t="(\w++)")?+\s*+(?:/>|>(?:(<f)\b[^>]*+>(?:[^<]*+</f>)?+)?+'
+    rb'(?:(<v>)([^<]*+)</v>|(<is>)<t(?: xml:space="preserve")?+>([^<]*+)</t></is>)?+</c>)'
 )
 _OPEN = re.compile(rb"<(?:[\w.-]+:)?c\b")
+# What `_PLAIN` counts on: every cell element opens as `<c ` (no namespace prefix, no other
+# whitespace). Where another opening may occur (these also catch `<cfRule`, `<customSheetView`,
+# text holding ":c "), the cells are counted the slow way; either way the count is exact.
+_ODD_OPEN = re.compile(rb"<c[^ o]")
+_PREFIXED = re.compile(rb":c[\s>/]")
+_ENTITIES = {"&quot;": '"', "&apos;": "'"}
 Cells = dict[str, str | float | bool | None]
 
 
-def read_tabs(path: Path, names: Iterable[str]) -> dict[str, Tab]:
-    """The tabs of `names` that the book has (compared as Excel does), by the name asked for."""
+def read_tabs(book: Path | Package, names: Iterable[str]) -> dict[str, Tab]:
+    """The tabs of `names` that the book has (compared as Excel does), by the name asked for.
+
+    `book` is the workbook's path, or its package already open (then left open).
+    """
     wanted = {n.strip().casefold(): n for n in names if n and n.strip()}
     if not wanted:
         return {}
-    package = Package(path)
+    package = Package(book) if isinstance(book, Path) else book
     try:
         shared: list[Callable[[int], str]] = []
 
@@ -46,15 +59,18 @@ def read_tabs(path: Path, names: Iterable[str]) -> dict[str, Tab]:
                 shared.append(package.shared_text())
             return shared[0](index)
 
-        out: dict[str, Tab] = {}
+        parts: dict[str, str] = {}  # part -> the name asked for
         for sheet in package.sheets():
             name = wanted.get(sheet.name.casefold())
             if name is not None and sheet.is_worksheet:
-                xml = package.read(sheet.part)
-                out[name] = _plain(xml, lookup) or _any(xml, lookup)
+                parts[sheet.part] = name
+        out: dict[str, Tab] = {}
+        for part, xml in package.read_small(parts).items():
+            out[parts[part]] = _plain(xml, lookup) or _any(xml, lookup)
         return out
     finally:
-        package.close()
+        if package is not book:
+            package.close()
 
 
 def _value(kind: bytes | None, raw: bytes, shared: Callable[[int], str]) -> str | float | bool | None:
@@ -62,7 +78,7 @@ def _value(kind: bytes | None, raw: bytes, shared: Callable[[int], str]) -> str 
         return shared(int(raw)) if raw.strip().isdigit() else None
     if kind in (b"str", b"e", b"inlineStr"):
         text = raw.decode("utf-8")
-        return unescape(text, {"&quot;": '"', "&apos;": "'"}) if "&" in text else text
+        return unescape(text, _ENTITIES) if "&" in text else text
     if kind == b"b":
         return raw.strip() in (b"1", b"true")
     return float(raw) if raw.strip() else None
@@ -71,16 +87,24 @@ def _value(kind: bytes | None, raw: bytes, shared: Callable[[int], str]) -> str 
 def _plain(xml: bytes, shared: Callable[[int], str]) -> Tab | None:
     """The tab from cells of the usual shape, or None when a cell has another shape."""
     cells: Cells = {}
-    formulas = set()
-    for m in _PLAIN.finditer(xml):
-        ref = m.group(1).decode()
-        if m.group(3):
-            formulas.add(ref)
-        raw = m.group(4) if m.group(4) is not None else m.group(5)
-        kind = b"inlineStr" if m.group(5) is not None else m.group(2)
-        cells[ref] = None if raw is None else _value(kind, raw, shared)
-    if len(cells) != len(_OPEN.findall(xml)):
+    formulas = []
+    found = _PLAIN.findall(xml)
+    unusual = _ODD_OPEN.search(xml) or _PREFIXED.search(xml)
+    if len(found) != (len(_OPEN.findall(xml)) if unusual else xml.count(b"<c ")):
         return None
+    for ref, kind, formula, has_value, raw, has_text, text in found:
+        a1 = ref.decode()
+        if formula:
+            formulas.append(a1)
+        if has_text:
+            inline = text.decode("utf-8")
+            cells[a1] = unescape(inline, _ENTITIES) if "&" in inline else inline
+        elif not has_value:
+            cells[a1] = None
+        elif not kind or kind == b"n":
+            cells[a1] = float(raw) if raw.strip() else None
+        else:
+            cells[a1] = _value(kind, raw, shared)
     return Tab(cells, frozenset(formulas))
 
 
