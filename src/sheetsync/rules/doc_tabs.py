@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -55,16 +56,26 @@ def document_lines(order_lines: list[Record], shipment_no: object) -> list[Recor
     return order_lines
 
 
-_LETTERS: dict[tuple[str, str], str | None] = {}  # (document type, source key) -> its column letter
+@dataclass(frozen=True)
+class _Places:
+    """Where a document kind's cells sit, looked up once: box label -> cell, source key -> letter."""
+
+    boxes: dict[str, str]
+    letters: dict[str, str]
 
 
-def _line_letter(kind: DocKind, key: str) -> str | None:
-    """The column letter of the line table holding source `key` (asked ~100 times a tab)."""
-    found = _LETTERS.get((kind.type, key), "")
-    if found == "":
-        column = kind.line_column(key)
-        found = _LETTERS[(kind.type, key)] = None if column is None else LETTERS[column]
-    return found
+_PLACES: dict[int, tuple[DocKind, _Places]] = {}  # id(kind) -> the kind, its places
+
+
+def _places(kind: DocKind) -> _Places:
+    """`box_cell` and `line_column` of every label and key of `kind` (asked ~100 times a tab)."""
+    found = _PLACES.get(id(kind))
+    if found is None or found[0] is not kind:
+        boxes = {b.label: ref for b in (*kind.left, *kind.right) if (ref := kind.box_cell(b.label))}
+        keys = [c.source[1] for c in kind.lines]
+        letters = {k: LETTERS[i] for k in keys if (i := kind.line_column(k)) is not None}
+        found = _PLACES[id(kind)] = (kind, _Places(boxes, letters))
+    return found[1]
 
 
 @dataclass
@@ -83,14 +94,37 @@ class DocView:
     issued: bool
     table: list[tuple[int, Record | None]]  # each line-table row on the tab: (Excel row, its line)
     total_row: int | None
+    places: _Places = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.places = _places(self.kind)
 
     def typed(self, ref: str) -> bool:
         """A cell the layout fills with a formula, now holding a value (typed over, or frozen)."""
         return ref not in self.tab.formulas
 
+    def letter(self, key: str) -> str | None:
+        """The line table's column of source `key` (a Lines key or `amount`), None when it has none."""
+        return self.places.letters.get(key)
+
     def line_ref(self, key: str, row: int) -> str | None:
-        letter = _line_letter(self.kind, key)
+        letter = self.places.letters.get(key)
         return None if letter is None else f"{letter}{row}"
+
+    def box(self, label: str) -> str | None:
+        """The cell of the box labelled `label` (`DocKind.box_cell`), None when the kind has none."""
+        return self.places.boxes.get(label)
+
+    @cached_property
+    def typed_columns(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Letters of the line table with a cell typed over (no formula): on a line row; on the Total row."""
+        formulas = self.tab.formulas
+        rows = [n for n, _ in self.table]
+        letters = self.places.letters.values()
+        on_lines = frozenset(c for c in letters if any(f"{c}{n}" not in formulas for n in rows))
+        total = self.total_row
+        on_total = frozenset(c for c in letters if total and f"{c}{total}" not in formulas)
+        return on_lines, on_total
 
     def own_or_order(self, key: str) -> object:
         """The shipment's own Consignee / Port of Discharge when it names one, else the order's."""
@@ -137,9 +171,11 @@ def _views(book: Book) -> Iterator[DocView]:
     for i, sheet in enumerate(reg["sheet"]):
         kind = BY_TYPE.get(str(reg["type"][i]))
         tab = tabs.get(str(sheet).strip().casefold()) if not blank(sheet) else None
-        if kind is None or tab is None or reg["key"][i] < 0 or (superseded is not None and not blank(superseded[i])):
+        if kind is None or tab is None or reg["key"][i] < 0:
             continue
-        if text_key(tab.value(kind.box_cell(KEY_LABEL))) != text_key(reg["order_no"][i]):
+        if superseded is not None and not blank(superseded[i]):
+            continue
+        if text_key(tab.value(_places(kind).boxes.get(KEY_LABEL))) != text_key(reg["order_no"][i]):
             continue  # not a tab sheetsync generated for this order (its key cell says otherwise)
         current.append((i, kind, tab))
     if not current:
