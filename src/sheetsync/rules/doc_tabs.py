@@ -9,7 +9,7 @@ Built once per check run (`Context.shared`) and read by every doc-* rule.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -46,11 +46,29 @@ def blank(value: object) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-def document_lines(order_lines: list[Record], shipment_no: object) -> list[Record]:
+def memo_text_key() -> Callable[[object], str]:
+    """`text_key`, remembering each value's key (by type and value) for one run over a book."""
+    known: dict[tuple[type, object], str] = {}
+
+    def key(value: object) -> str:
+        try:
+            return known[(type(value), value)]
+        except KeyError:
+            found = known[(type(value), value)] = text_key(value)
+            return found
+        except TypeError:  # an unhashable value
+            return text_key(value)
+
+    return key
+
+
+def document_lines(
+    order_lines: list[Record], shipment_no: object, key: Callable[[object], str] = text_key
+) -> list[Record]:
     """The lines a document of one order covers: a shipment's own lines when the order's lines
     name two or more shipments, else all the order's lines (how `generate` chose them)."""
-    named = [text_key(line["shipment_no"]) for line in order_lines]
-    wanted = text_key(shipment_no)
+    named = [key(line["shipment_no"]) for line in order_lines]
+    wanted = key(shipment_no)
     if wanted and len({n for n in named if n}) > 1:
         return [line for line, n in zip(order_lines, named, strict=True) if n == wanted]
     return order_lines
@@ -188,15 +206,16 @@ def _views(book: Book) -> Iterator[DocView]:
         if key in wanted:
             lines_of.setdefault(int(key), []).append(_record(lines, n))
     ship_columns = _columns(index.children.get("Shipments"), SHIP_KEYS)
-    ship_at = {text_key(s): n for n, s in enumerate(ship_columns.get("shipment_no", []))}  # last wins
+    keyed = memo_text_key()
+    ship_at = {keyed(s): n for n, s in enumerate(ship_columns.get("shipment_no", []))}  # last wins
     rows = register.index.tolist()
     for i, kind, tab in current:
         key = int(reg["key"][i])
         order = _record(orders, key)
-        covered = document_lines(lines_of.get(key, []), reg["shipment_no"][i])
-        table, total_row = _table(tab, kind, covered)
+        covered = document_lines(lines_of.get(key, []), reg["shipment_no"][i], keyed)
+        table, total_row = _table(tab, kind, covered, keyed)
         stamped = {k: float(reg[k][i]) for k in STAMPED if k in reg and not blank(reg[k][i])}
-        at = ship_at.get(text_key(reg["shipment_no"][i]))
+        at = ship_at.get(keyed(reg["shipment_no"][i]))
         shipment = _record(ship_columns, at) if at is not None else None
         yield DocView(int(str(rows[i])), kind, str(reg["sheet"][i]).strip(), tab, str(order["order_no"]),
                       order, shipment, covered, stamped, issued is not None and not blank(issued[i]),
@@ -204,7 +223,7 @@ def _views(book: Book) -> Iterator[DocView]:
 
 
 def _table(
-    tab: Tab, kind: DocKind, covered: list[Record]
+    tab: Tab, kind: DocKind, covered: list[Record], text_key: Callable[[object], str] = text_key
 ) -> tuple[list[tuple[int, Record | None]], int | None]:
     """The tab's line rows matched to the lines by Line, and the Total row."""
     by_line = {text_key(line["line"]): line for line in covered}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import IO
+from typing import IO, Protocol
 
 from sheetsync.a1 import column_letter, column_number
 
@@ -28,6 +28,14 @@ __all__ = [
 ]
 
 _CHUNK = 4096
+
+
+class Readable(Protocol):
+    """What a head is read from: a zip member opened by `zipfile`, or read directly."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -90,7 +98,7 @@ def root_start(text: str) -> int | None:
     return None
 
 
-def read_head(part: IO[bytes], limit: int, until: re.Pattern[str] | None = None) -> tuple[str, int | None]:
+def read_head(part: Readable, limit: int, until: re.Pattern[str] | None = None) -> tuple[str, int | None]:
     """Read at most `limit` bytes: the text so far and where the root element starts.
 
     Stops once the root is found (and `until` matches, when given). The root index is -1
@@ -117,7 +125,7 @@ def dimension_ref(part: IO[bytes], limit: int) -> str | None:
     return dimension_in(text)
 
 
-def read_sheet_head(part: IO[bytes], limit: int) -> tuple[str, int | None]:
+def read_sheet_head(part: Readable, limit: int) -> tuple[str, int | None]:
     """`read_head` of a worksheet, read on to its `<sheetData>` (so the head holds `<dimension>`)."""
     return read_head(part, limit, until=_SHEET_DATA)
 
