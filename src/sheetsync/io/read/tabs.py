@@ -34,9 +34,10 @@ _PLAIN = re.compile(
 )
 _OPEN = re.compile(rb"<(?:[\w.-]+:)?c\b")
 # What `_PLAIN` counts on: every cell element opens as `<c ` (no namespace prefix, no other
-# whitespace). Where another opening may occur (these also catch `<cfRule`, `<customSheetView`,
-# text holding ":c "), the cells are counted the slow way; either way the count is exact.
-_ODD_OPEN = re.compile(rb"<c[^ o]")
+# whitespace). `_STARTS` counts every `<c` but `<co…` (`<cols>`, `<col>`): on a tab of usual
+# cells and nothing else of that kind (`<cfRule`, `<customSheetView`), as many as `_PLAIN`
+# found; where they differ, or a `:c` element may be prefixed, the cells are counted exactly.
+_STARTS = re.compile(rb"<c(?!o)")
 _PREFIXED = re.compile(rb":c[\s>/]")
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 Cells = dict[str, str | float | bool | None]
@@ -89,8 +90,8 @@ def _plain(xml: bytes, shared: Callable[[int], str]) -> Tab | None:
     cells: Cells = {}
     formulas = []
     found = _PLAIN.findall(xml)
-    unusual = _ODD_OPEN.search(xml) or _PREFIXED.search(xml)
-    if len(found) != (len(_OPEN.findall(xml)) if unusual else xml.count(b"<c ")):
+    usual = len(_STARTS.findall(xml)) == len(found) and not _PREFIXED.search(xml)
+    if not usual and len(found) != len(_OPEN.findall(xml)):
         return None
     for ref, kind, formula, has_value, raw, has_text, text in found:
         a1 = ref.decode()
