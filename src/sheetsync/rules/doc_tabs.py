@@ -136,12 +136,11 @@ class DocView:
     @cached_property
     def typed_columns(self) -> tuple[frozenset[str], frozenset[str]]:
         """Letters of the line table with a cell typed over (no formula): on a line row; on the Total row."""
-        formulas = self.tab.formulas
-        rows = [n for n, _ in self.table]
-        letters = self.places.letters.values()
-        on_lines = frozenset(c for c in letters if any(f"{c}{n}" not in formulas for n in rows))
+        letters = set(self.places.letters.values())  # one letter each (LETTERS)
+        cells = {(c, f"{c}{n}") for c in letters for n, _ in self.table}
+        on_lines = frozenset(c for c, ref in cells if ref not in self.tab.formulas)
         total = self.total_row
-        on_total = frozenset(c for c in letters if total and f"{c}{total}" not in formulas)
+        on_total = frozenset(c for c in letters if total and f"{c}{total}" not in self.tab.formulas)
         return on_lines, on_total
 
     def own_or_order(self, key: str) -> object:
@@ -153,7 +152,8 @@ class DocView:
     def total(self, key: str) -> float:
         """Σ of a Lines column over the covered lines (blanks count 0)."""
         values = [line.get(key) for line in self.lines]
-        return sum((float(v) for v in values if not blank(v)), 0.0)  # type: ignore[arg-type]
+        # not blank(v), inline: None, NaN and NaT are the blanks (NaN and NaT equal nothing)
+        return sum([float(v) for v in values if v is not None and v == v], 0.0)
 
 
 def documents(book: Book, ctx: Context) -> list[DocView]:
