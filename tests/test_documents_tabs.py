@@ -16,6 +16,7 @@ from helpers import TODAY, departed_shipment, line, shipped_order
 from hostile_books import bomb_stream, deflated, raw_zip
 from sheetsync.actions.check import check_path
 from sheetsync.actions.generate import generate_file
+from sheetsync.contract.doc_layout import KINDS, LETTERS
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.read.reader import read_book
 from sheetsync.io.read.tabs import read_tabs
@@ -118,3 +119,32 @@ def test_a_tab_with_a_wrong_crc_is_damaged(book: Path, tmp_path: Path) -> None:
     path = rebuilt(book, tmp_path / "crc.xlsx", part, (packed, size, crc ^ 1))
     report = check_path(path, TODAY)
     assert report.error is not None and report.error.code == "file-corrupt"
+
+
+def _split(ref: str) -> tuple[str, int]:
+    found = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    assert found is not None
+    return found.group(1), int(found.group(2))
+
+
+def test_a_laid_out_tab_reads_the_cells_the_rules_look_at(book: Path) -> None:
+    """With its kind known, a tab is read for the title, the box values and the line table."""
+    kind = KINDS["invoice"]
+    whole = read_tabs(book, [TAB])[TAB]
+    laid = read_tabs(book, [TAB], {TAB: kind})[TAB]
+    wanted = {
+        ref
+        for ref in whole.cells
+        if ref == "A1"
+        or (_split(ref)[1] < kind.table_row and _split(ref)[0] in ("B", "F"))
+        or (_split(ref)[1] >= kind.table_row and _split(ref)[0] in LETTERS)
+    }
+    assert wanted > {"A1", "B3", "F5", f"A{kind.table_row + 1}"}
+    assert laid.cells == {ref: whole.cells[ref] for ref in wanted}
+    assert laid.formulas == whole.formulas & wanted
+
+
+def test_a_laid_out_tab_of_unusual_shape_is_read_whole(book: Path, tmp_path: Path) -> None:
+    odd = with_tab_xml(book, tmp_path / "odd.xlsx", re.compile(r'<c r="(B5)" s="(\d+)"'), r'<c s="\2" r="\1"')
+    laid = read_tabs(odd, [TAB], {TAB: KINDS["invoice"]})[TAB]
+    assert laid.cells == read_tabs(book, [TAB])[TAB].cells  # B5 read all the same

@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sheetsync.a1 import column_letter
 from sheetsync.book import Book, Settings, SheetData
 from sheetsync.contract import ISSUES_SHEET, LISTS_SHEET, SETTINGS_SHEET, TABLE_SHEETS, Sheet
+from sheetsync.contract.doc_layout import BY_TYPE, DocKind
 from sheetsync.contract.headers import HeaderMatcher, sheet_fit, sheet_key
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.io.ooxml import workbook_xml as wx
@@ -129,7 +130,9 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
         register = book.sheets.get("Documents")
         if register is not None:  # the registered document tabs: cached values and formula cells
             opened = typed.package if typed else None  # the package the fast path opened, if any
-            book.tabs = read_tabs(opened or path, register.frame["sheet"].dropna().unique())
+            book.tabs = read_tabs(
+                opened or path, register.frame["sheet"].dropna().unique(), _layouts(register)
+            )
     except CalamineError as exc:
         raise FileError("file-corrupt", f"{path}: a sheet cannot be read ({exc}).") from exc
     finally:
@@ -195,6 +198,20 @@ def book_from_rows(path: Path | str, names: list[str], rows_of: RowsOf, date1904
         return read_table(name, matcher, rows, start, settings.date_order, date1904, findings)
 
     return _assemble(Path(path), names, settings, rows_of, read_one, findings)
+
+
+def _layouts(register: SheetData) -> dict[str, DocKind]:
+    """Each registered tab's document kind, by the register's Type (a tab registered as two
+    kinds, or as a type sheetsync does not lay out, is read whole)."""
+    frame = register.frame
+    if "type" not in frame:
+        return {}
+    kinds: dict[str, DocKind | None] = {}
+    for sheet, kind in zip(frame["sheet"].tolist(), frame["type"].tolist(), strict=True):
+        if isinstance(sheet, str):
+            found = BY_TYPE.get(kind) if isinstance(kind, str) else None
+            kinds[sheet] = found if kinds.get(sheet, found) is found else None
+    return {sheet: kind for sheet, kind in kinds.items() if kind is not None}
 
 
 def _document_tabs(sheets: dict[str, SheetData]) -> set[str]:

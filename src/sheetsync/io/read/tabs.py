@@ -8,11 +8,12 @@ and one regex pass over each (no calamine sheet, no DataFrame, no formula text c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
 from sheetsync.book import Tab
+from sheetsync.contract.doc_layout import DocKind
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.ooxml.xml_text import text_of
 from sheetsync.io.read.sheet_head import CELL
@@ -39,15 +40,28 @@ _OPEN = re.compile(rb"<(?:[\w.-]+:)?c\b")
 # found; where they differ, or a `:c` element may be prefixed, the cells are counted exactly.
 _STARTS = re.compile(rb"<c(?!o)")
 _PREFIXED = re.compile(rb":c[\s>/]")
+# `_PLAIN` for the cells `_laid_out` takes (title and box values; printed columns), and every
+# reference to a cell of those columns, whatever its shape (a row's `r` is a number; another
+# attribute that happens to match only sends the tab to the whole read).
+_HEAD = re.compile(_PLAIN.pattern.replace(rb"([A-Z]++\d++)", rb"(A1|[BF]\d++)", 1))
+_TABLE = re.compile(_PLAIN.pattern.replace(rb"([A-Z]++\d++)", rb"([A-H]\d++)", 1))
+_HEAD_REFS = re.compile(rb'r="(?:A1"|[BF])')
+_TABLE_REFS = re.compile(rb'r="[A-H]')
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 Cells = dict[str, str | float | bool | None]
 
 
-def read_tabs(book: Path | Package, names: Iterable[str]) -> dict[str, Tab]:
+def read_tabs(
+    book: Path | Package, names: Iterable[str], layouts: Mapping[str, DocKind] | None = None
+) -> dict[str, Tab]:
     """The tabs of `names` that the book has (compared as Excel does), by the name asked for.
 
-    `book` is the workbook's path, or its package already open (then left open).
+    `book` is the workbook's path, or its package already open (then left open). A tab with
+    its document kind in `layouts` (by the name asked for) is read for what the doc rules
+    look at: the title, the boxes' values (columns B and F) above the line table, and every
+    printed column (A-H) from the line table's header row down; any other tab, whole.
     """
+    layouts = layouts or {}
     wanted = {n.strip().casefold(): n for n in names if n and n.strip()}
     if not wanted:
         return {}
@@ -67,7 +81,9 @@ def read_tabs(book: Path | Package, names: Iterable[str]) -> dict[str, Tab]:
                 parts[sheet.part] = name
         out: dict[str, Tab] = {}
         for part, xml in package.read_small(parts).items():
-            out[parts[part]] = _plain(xml, lookup) or _any(xml, lookup)
+            kind = layouts.get(parts[part])
+            laid_out = _laid_out(xml, kind, lookup) if kind is not None else None
+            out[parts[part]] = laid_out or _plain(xml, lookup) or _any(xml, lookup)
         return out
     finally:
         if package is not book:
@@ -85,14 +101,35 @@ def _value(kind: bytes | None, raw: bytes, shared: Callable[[int], str]) -> str 
     return float(raw) if raw.strip() else None
 
 
+def _laid_out(xml: bytes, kind: DocKind, shared: Callable[[int], str]) -> Tab | None:
+    """The cells the doc rules read, where `kind` lays them out; None when the tab is not in
+    the usual shape (then it is read whole): above the line table's header row, the title
+    and columns B and F (the boxes' values); from that row on, columns A-H. Every cell of
+    those columns in each part must be of the usual shape, or nothing is taken from here."""
+    table = xml.find(b'<row r="%d"' % kind.table_row)
+    if table < 0 or _PREFIXED.search(xml):
+        return None
+    head, rows = _HEAD.findall(xml, 0, table), _TABLE.findall(xml, table)
+    if len(head) != len(_HEAD_REFS.findall(xml, 0, table)) or len(rows) != len(
+        _TABLE_REFS.findall(xml, table)
+    ):
+        return None
+    return _tab(head + rows, shared)
+
+
 def _plain(xml: bytes, shared: Callable[[int], str]) -> Tab | None:
     """The tab from cells of the usual shape, or None when a cell has another shape."""
-    cells: Cells = {}
-    formulas = []
     found = _PLAIN.findall(xml)
     usual = len(_STARTS.findall(xml)) == len(found) and not _PREFIXED.search(xml)
     if not usual and len(found) != len(_OPEN.findall(xml)):
         return None
+    return _tab(found, shared)
+
+
+def _tab(found: list[tuple[bytes, ...]], shared: Callable[[int], str]) -> Tab:
+    """The tab from `_PLAIN`'s matches."""
+    cells: Cells = {}
+    formulas = []
     for ref, kind, formula, has_value, raw, has_text, text in found:
         a1 = ref.decode()
         if formula:
