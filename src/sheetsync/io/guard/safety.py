@@ -41,7 +41,7 @@ _WORKSHEETS = "xl/worksheets/"
 _LOCAL = struct.Struct("<4s2xH18xHH")  # a local file header: signature, flags, name and extra lengths
 _UTF8_NAME = 0x800
 _UNUSUAL_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patch data, strong encryption: zipfile says
-_CHUNK = 4096
+_CHUNK = 1024  # compressed bytes read at a time (a prolog is in the first few hundred)
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _OTHER_KINDS = {"word/": "a Word document", "ppt/": "a PowerPoint file", "mimetype": "an OpenDocument file"}
 

@@ -27,7 +27,7 @@ __all__ = [
     "scan_extent",
 ]
 
-_CHUNK = 4096
+_CHUNK = 1024
 
 
 class Readable(Protocol):
