@@ -136,8 +136,8 @@ def test_a_laid_out_tab_reads_the_cells_the_rules_look_at(book: Path) -> None:
         ref
         for ref in whole.cells
         if ref == "A1"
-        or (_split(ref)[1] < kind.table_row and _split(ref)[0] in ("B", "F"))
-        or (_split(ref)[1] >= kind.table_row and _split(ref)[0] in LETTERS)
+        or (_split(ref)[1] <= kind.table_row and _split(ref)[0] in ("B", "F"))
+        or (_split(ref)[1] > kind.table_row and _split(ref)[0] in LETTERS)
     }
     assert wanted > {"A1", "B3", "F5", f"A{kind.table_row + 1}"}
     assert laid.cells == {ref: whole.cells[ref] for ref in wanted}

@@ -59,7 +59,7 @@ def read_tabs(
     `book` is the workbook's path, or its package already open (then left open). A tab with
     its document kind in `layouts` (by the name asked for) is read for what the doc rules
     look at: the title, the boxes' values (columns B and F) above the line table, and every
-    printed column (A-H) from the line table's header row down; any other tab, whole.
+    printed column (A-H) from the line table's first row down; any other tab, whole.
     """
     layouts = layouts or {}
     wanted = {n.strip().casefold(): n for n in names if n and n.strip()}
@@ -103,10 +103,10 @@ def _value(kind: bytes | None, raw: bytes, shared: Callable[[int], str]) -> str 
 
 def _laid_out(xml: bytes, kind: DocKind, shared: Callable[[int], str]) -> Tab | None:
     """The cells the doc rules read, where `kind` lays them out; None when the tab is not in
-    the usual shape (then it is read whole): above the line table's header row, the title
+    the usual shape (then it is read whole): above the line table's first row, the title
     and columns B and F (the boxes' values); from that row on, columns A-H. Every cell of
     those columns in each part must be of the usual shape, or nothing is taken from here."""
-    table = xml.find(b'<row r="%d"' % kind.table_row)
+    table = xml.find(b'<row r="%d"' % (kind.table_row + 1))  # the first line (or the Total row)
     if table < 0 or _PREFIXED.search(xml):
         return None
     head, rows = _HEAD.findall(xml, 0, table), _TABLE.findall(xml, table)
