@@ -46,6 +46,8 @@ class Package(Parts):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
+        # the workbook's relationships as last parsed, and the version of the part they are of
+        self._relations: tuple[object, list[wx.Tag]] | None = None
         self.workbook = self._workbook_part()
         self.rels = wx.rels_path(self.workbook)
         self.styles = self.related("/styles")
@@ -91,9 +93,17 @@ class Package(Parts):
 
         return lookup
 
+    def relationships(self) -> list[wx.Tag]:
+        """The workbook's `<Relationship>` entries (parsed again only once the part changes: a book
+        with hundreds of tabs has as many, and the readers ask for them several times)."""
+        version = self.changed.get(self.rels)
+        if self._relations is None or self._relations[0] is not version:
+            self._relations = (version, list(wx.tags(self.read(self.rels), b"Relationship")))
+        return self._relations[1]
+
     def related(self, kind: str) -> str | None:
         """The workbook's part of a relationship type ending in `kind` (`/styles`, `/sharedStrings`)."""
-        for tag in wx.tags(self.read(self.rels), b"Relationship"):
+        for tag in self.relationships():
             if tag.attrs.get("Type", "").endswith(kind):
                 return wx.resolve(self.workbook, tag.attrs["Target"])
         return None
@@ -109,7 +119,7 @@ class Package(Parts):
         return list(out)
 
     def _list_sheets(self) -> list[SheetPart]:
-        targets = {t.attrs.get("Id"): t.attrs for t in wx.tags(self.read(self.rels), b"Relationship")}
+        targets = {t.attrs.get("Id"): t.attrs for t in self.relationships()}
         out = []
         for index, tag in enumerate(wx.sheet_tags(self.read(self.workbook))):
             rid = wx.attr(tag, "id") or ""
