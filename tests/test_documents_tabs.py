@@ -16,7 +16,7 @@ from helpers import TODAY, departed_shipment, line, shipped_order
 from hostile_books import bomb_stream, deflated, raw_zip
 from sheetsync.actions.check import check_path
 from sheetsync.actions.generate import generate_file
-from sheetsync.contract.doc_layout import KINDS, LETTERS
+from sheetsync.contract.doc_layout import CHECKED_BOXES, KINDS, LETTERS
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.read.reader import read_book
 from sheetsync.io.read.tabs import read_tabs
@@ -65,7 +65,7 @@ def with_tab_xml(path: Path, out: Path, change: re.Pattern[str] | None, to: str,
     return rebuilt(path, out, part, deflated(xml))
 
 
-def test_the_tabs_read_every_cell_and_formula(book: Path) -> None:
+def test_the_check_reads_the_tabs_values_and_formulas(book: Path) -> None:
     tab = read_book(book).tabs[TAB]
     assert tab.cells["A1"] == "COMMERCIAL INVOICE"
     assert tab.cells["F5"] == "PO-1001"  # the key cell: a value
@@ -132,14 +132,14 @@ def test_a_laid_out_tab_reads_the_cells_the_rules_look_at(book: Path) -> None:
     kind = KINDS["invoice"]
     whole = read_tabs(book, [TAB])[TAB]
     laid = read_tabs(book, [TAB], {TAB: kind})[TAB]
+    boxes = {kind.box_cell(label) for label in CHECKED_BOXES}
     wanted = {
         ref
         for ref in whole.cells
-        if ref == "A1"
-        or (_split(ref)[1] <= kind.table_row and _split(ref)[0] in ("B", "F"))
-        or (_split(ref)[1] > kind.table_row and _split(ref)[0] in LETTERS)
+        if ref == "A1" or ref in boxes or (_split(ref)[1] > kind.table_row and _split(ref)[0] in LETTERS)
     }
-    assert wanted > {"A1", "B3", "F5", f"A{kind.table_row + 1}"}
+    assert wanted > {"A1", "B3", "B5", "F5", f"A{kind.table_row + 1}"}
+    assert "B4" in whole.cells and "B4" not in wanted  # the exporter's address: no rule reads it
     assert laid.cells == {ref: whole.cells[ref] for ref in wanted}
     assert laid.formulas == whole.formulas & wanted
 
@@ -148,3 +148,14 @@ def test_a_laid_out_tab_of_unusual_shape_is_read_whole(book: Path, tmp_path: Pat
     odd = with_tab_xml(book, tmp_path / "odd.xlsx", re.compile(r'<c r="(B5)" s="(\d+)"'), r'<c s="\2" r="\1"')
     laid = read_tabs(odd, [TAB], {TAB: KINDS["invoice"]})[TAB]
     assert laid.cells == read_tabs(book, [TAB])[TAB].cells  # B5 read all the same
+
+
+def test_a_rule_reading_an_unchecked_box_fails_loudly(book: Path) -> None:
+    """The reader reads only CHECKED_BOXES; a rule asking for another box is told so."""
+    from sheetsync.rules.doc_tabs import documents
+    from sheetsync.rules.engine import Context
+
+    views = documents(read_book(book), Context(today=TODAY))
+    assert views and views[0].box("Consignee") == "B5"
+    with pytest.raises(KeyError, match="CHECKED_BOXES"):
+        views[0].box("Vessel / Flight")

@@ -17,7 +17,15 @@ from typing import Any
 import pandas as pd
 
 from sheetsync.book import Book, Tab
-from sheetsync.contract.doc_layout import BY_TYPE, KEY_LABEL, LETTERS, STAMPED, TOTAL_LABEL, DocKind
+from sheetsync.contract.doc_layout import (
+    BY_TYPE,
+    CHECKED_BOXES,
+    KEY_LABEL,
+    LETTERS,
+    STAMPED,
+    TOTAL_LABEL,
+    DocKind,
+)
 from sheetsync.rules.engine import Context
 from sheetsync.rules.orderdata import order_index
 
@@ -130,7 +138,12 @@ class DocView:
         return None if letter is None else f"{letter}{row}"
 
     def box(self, label: str) -> str | None:
-        """The cell of the box labelled `label` (`DocKind.box_cell`), None when the kind has none."""
+        """The cell of the box labelled `label` (`DocKind.box_cell`), None when the kind has none.
+
+        Only the boxes in CHECKED_BOXES are read from the tabs: a rule asking for another fails here.
+        """
+        if label not in CHECKED_BOXES:
+            raise KeyError(f"box {label!r} is not read from the tabs: add it to CHECKED_BOXES")
         return self.places.boxes.get(label)
 
     @cached_property

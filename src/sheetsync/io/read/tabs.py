@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import unescape
 
 from sheetsync.book import Tab
-from sheetsync.contract.doc_layout import DocKind
+from sheetsync.contract.doc_layout import CHECKED_BOXES, TITLE_CELL, DocKind
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.ooxml.xml_text import text_of
 from sheetsync.io.read.sheet_head import CELL
@@ -40,12 +40,9 @@ _OPEN = re.compile(rb"<(?:[\w.-]+:)?c\b")
 # found; where they differ, or a `:c` element may be prefixed, the cells are counted exactly.
 _STARTS = re.compile(rb"<c(?!o)")
 _PREFIXED = re.compile(rb":c[\s>/]")
-# `_PLAIN` for the cells `_laid_out` takes (title and box values; printed columns), and every
-# reference to a cell of those columns, whatever its shape (a row's `r` is a number; another
-# attribute that happens to match only sends the tab to the whole read).
-_HEAD = re.compile(_PLAIN.pattern.replace(rb"([A-Z]++\d++)", rb"(A1|[BF]\d++)", 1))
+# `_PLAIN` for the printed columns of the line table, and every reference to a cell of those
+# columns, whatever its shape (see `_head_patterns`).
 _TABLE = re.compile(_PLAIN.pattern.replace(rb"([A-Z]++\d++)", rb"([A-H]\d++)", 1))
-_HEAD_REFS = re.compile(rb'r="(?:A1"|[BF])')
 _TABLE_REFS = re.compile(rb'r="[A-H]')
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 Cells = dict[str, str | float | bool | None]
@@ -58,8 +55,8 @@ def read_tabs(
 
     `book` is the workbook's path, or its package already open (then left open). A tab with
     its document kind in `layouts` (by the name asked for) is read for what the doc rules
-    look at: the title, the boxes' values (columns B and F) above the line table, and every
-    printed column (A-H) from the line table's first row down; any other tab, whole.
+    look at: the title, the values of the CHECKED_BOXES, and every printed column (A-H) from
+    the line table's first row down; any other tab, whole.
     """
     layouts = layouts or {}
     wanted = {n.strip().casefold(): n for n in names if n and n.strip()}
@@ -103,18 +100,35 @@ def _value(kind: bytes | None, raw: bytes, shared: Callable[[int], str]) -> str 
 
 def _laid_out(xml: bytes, kind: DocKind, shared: Callable[[int], str]) -> Tab | None:
     """The cells the doc rules read, where `kind` lays them out; None when the tab is not in
-    the usual shape (then it is read whole): above the line table's first row, the title
-    and columns B and F (the boxes' values); from that row on, columns A-H. Every cell of
-    those columns in each part must be of the usual shape, or nothing is taken from here."""
+    the usual shape (then it is read whole): above the line table's first row, the title and
+    the checked boxes' values; from that row on, columns A-H. Every one of those cells must be
+    of the usual shape, or nothing is taken from here."""
     table = xml.find(b'<row r="%d"' % (kind.table_row + 1))  # the first line (or the Total row)
     if table < 0 or _PREFIXED.search(xml):
         return None
-    head, rows = _HEAD.findall(xml, 0, table), _TABLE.findall(xml, table)
-    if len(head) != len(_HEAD_REFS.findall(xml, 0, table)) or len(rows) != len(
-        _TABLE_REFS.findall(xml, table)
-    ):
+    cells, refs = _head_patterns(kind)
+    head, rows = cells.findall(xml, 0, table), _TABLE.findall(xml, table)
+    if len(head) != len(refs.findall(xml, 0, table)):
+        return None
+    if len(rows) != len(_TABLE_REFS.findall(xml, table)):
         return None
     return _tab(head + rows, shared)
+
+
+_HEADS: dict[str, tuple[DocKind, re.Pattern[bytes], re.Pattern[bytes]]] = {}
+
+
+def _head_patterns(kind: DocKind) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """`_PLAIN` for the title and the checked boxes of `kind`, and every reference to those
+    cells whatever the cell's shape (a row's `r` is a number; another attribute that happens
+    to match only sends the tab to the whole read)."""
+    found = _HEADS.get(kind.type)
+    if found is None or found[0] is not kind:
+        boxes = [ref for label in CHECKED_BOXES if (ref := kind.box_cell(label))]
+        refs = "|".join([TITLE_CELL, *dict.fromkeys(boxes)]).encode()
+        cells = re.compile(_PLAIN.pattern.replace(rb"([A-Z]++\d++)", b"(" + refs + b")", 1))
+        found = _HEADS[kind.type] = (kind, cells, re.compile(b'r="(?:' + refs + b')"'))
+    return found[1], found[2]
 
 
 def _plain(xml: bytes, shared: Callable[[int], str]) -> Tab | None:
