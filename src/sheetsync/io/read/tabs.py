@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import unescape
 
 from sheetsync.book import Tab
-from sheetsync.contract.doc_layout import CHECKED_BOXES, TITLE_CELL, DocKind
+from sheetsync.contract.doc_layout import CHECKED_BOXES, KINDS, TITLE_CELL, DocKind
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.ooxml.xml_text import text_of
 from sheetsync.io.read.sheet_head import CELL
@@ -129,6 +129,10 @@ def _head_patterns(kind: DocKind) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]
         cells = re.compile(_PLAIN.pattern.replace(rb"([A-Z]++\d++)", b"(" + refs + b")", 1))
         found = _HEADS[kind.type] = (kind, cells, re.compile(b'r="(?:' + refs + b')"'))
     return found[1], found[2]
+
+
+for _kind in KINDS.values():  # compiled with the module, as its other patterns
+    _head_patterns(_kind)
 
 
 def _plain(xml: bytes, shared: Callable[[int], str]) -> Tab | None:
