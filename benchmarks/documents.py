@@ -48,7 +48,8 @@ def shipped(path: Path) -> list[str]:
 def documents_version() -> str:
     """A digest of the code that lays out and writes document tabs: a change rebuilds the tabbed book."""
     package = Path(sheetsync.__file__).parent
-    sources = sorted([*package.glob("documents/*.py"), package / "io" / "ooxml" / "document_sheet.py"])
+    sources = sorted([*package.glob("documents/*.py"), package / "io" / "ooxml" / "document_sheet.py",
+                      package / "contract" / "doc_layout.py"])  # fmt: skip
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:8]
 
 
