@@ -196,6 +196,7 @@ def _views(book: Book) -> Iterator[DocView]:
     if register is None or not book.tabs:
         return
     tabs = {name.casefold(): tab for name, tab in book.tabs.items()}
+    keyed = memo_text_key()
     reg = _columns(register, REGISTER_KEYS)
     superseded, issued = reg.get("superseded"), reg.get("issued")
     current = []  # (register row position, its kind, its tab)
@@ -206,7 +207,7 @@ def _views(book: Book) -> Iterator[DocView]:
             continue
         if superseded is not None and not blank(superseded[i]):
             continue
-        if text_key(tab.value(_places(kind).boxes.get(KEY_LABEL))) != text_key(reg["order_no"][i]):
+        if keyed(tab.value(_places(kind).boxes.get(KEY_LABEL))) != keyed(reg["order_no"][i]):
             continue  # not a tab sheetsync generated for this order (its key cell says otherwise)
         current.append((i, kind, tab))
     if not current:
@@ -219,7 +220,6 @@ def _views(book: Book) -> Iterator[DocView]:
         if key in wanted:
             lines_of.setdefault(int(key), []).append(_record(lines, n))
     ship_columns = _columns(index.children.get("Shipments"), SHIP_KEYS)
-    keyed = memo_text_key()
     ship_at = {keyed(s): n for n, s in enumerate(ship_columns.get("shipment_no", []))}  # last wins
     rows = register.index.tolist()
     for i, kind, tab in current:

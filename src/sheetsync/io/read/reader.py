@@ -62,11 +62,11 @@ def find_sheet(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> 
 
 def _skipped(names: list[str], used: dict[str, str], also: dict[str, str], tabs: set[str]) -> list[Finding]:
     """A `sheet-skipped` note for every sheet sheetsync did not read, saying why."""
-    own = {sheet_key(n) for n in (SETTINGS_SHEET, LISTS_SHEET, ISSUES_SHEET)}
+    own = {_sheet_key(n) for n in (SETTINGS_SHEET, LISTS_SHEET, ISSUES_SHEET)}
     read = set(used)
     notes = []
     for name in names:
-        if name in read or sheet_key(name) in own or name.strip().casefold() in tabs:
+        if name in read or _sheet_key(name) in own or name.strip().casefold() in tabs:
             continue
         if name in also:
             first = also[name]
