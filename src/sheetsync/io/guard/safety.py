@@ -337,9 +337,10 @@ class _Declared(Exception):
 
 
 def _elements(data: bytes, keep: Callable[[int, str], bool]) -> list[dict[str, str]]:
-    """The attributes of the elements `keep(depth, tag)` selects, tags and attribute names as
-    ElementTree spells them (`{namespace}local`); parsed by expat, which here may meet no DTD,
-    entity or external reference (`_Declared`), as defusedxml forbids them."""
+    """The attributes of the elements `keep(depth, name)` selects (the name as expat gives it,
+    `namespace}local`), attribute names as ElementTree spells them (`{namespace}local`); parsed
+    by expat, which here may meet no DTD, entity or external reference (`_Declared`), as
+    defusedxml forbids them."""
     found: list[dict[str, str]] = []
     depth = 0
 
@@ -348,7 +349,7 @@ def _elements(data: bytes, keep: Callable[[int, str], bool]) -> list[dict[str, s
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal depth
-        if keep(depth, named(name)):
+        if keep(depth, name):
             found.append({named(k): v for k, v in attrs.items()})
         depth += 1
 
