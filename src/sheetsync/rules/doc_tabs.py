@@ -212,19 +212,22 @@ def _views(book: Book) -> Iterator[DocView]:
         current.append((i, kind, tab))
     if not current:
         return
-    wanted = {int(reg["key"][i]) for i, _, _ in current}
-    orders = _columns(index.orders, ORDER_KEYS)
-    lines = _columns(index.children.get("Lines"), LINE_KEYS)
+    wanted = sorted({int(reg["key"][i]) for i, _, _ in current})
+    order_columns = _columns(index.orders.iloc[wanted], ORDER_KEYS)  # an order's key is its position
+    orders = {key: _record(order_columns, n) for n, key in enumerate(wanted)}
+    line_frame = index.children.get("Lines")
+    if line_frame is not None and "key" in line_frame:
+        line_frame = line_frame[line_frame["key"].isin(wanted).to_numpy()]
+    lines = _columns(line_frame, LINE_KEYS)
     lines_of: dict[int, list[Record]] = {}
     for n, key in enumerate(lines.get("key", [])):
-        if key in wanted:
-            lines_of.setdefault(int(key), []).append(_record(lines, n))
+        lines_of.setdefault(int(key), []).append(_record(lines, n))
     ship_columns = _columns(index.children.get("Shipments"), SHIP_KEYS)
     ship_at = {keyed(s): n for n, s in enumerate(ship_columns.get("shipment_no", []))}  # last wins
     rows = register.index.tolist()
     for i, kind, tab in current:
         key = int(reg["key"][i])
-        order = _record(orders, key)
+        order = orders[key]
         covered = document_lines(lines_of.get(key, []), reg["shipment_no"][i], keyed)
         table, total_row = _table(tab, kind, covered, keyed)
         stamped = {k: float(reg[k][i]) for k in STAMPED if k in reg and not blank(reg[k][i])}
