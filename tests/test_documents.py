@@ -381,4 +381,46 @@ def test_an_invoice_and_a_packing_list_print_on_one_a4_page(
             assert stem.with_name(stem.name + "-1.png").stat().st_size > 5000
     with zipfile.ZipFile(generated) as z:
         workbook = z.read("xl/workbook.xml").decode()
-    assert "_xlnm.Print_Area" in workbook and "_xlnm.Print_Titles" in workbook
+    # a one-page tab has its print area, and no rows to repeat (LibreOffice opens a book with
+    # hundreds of whole-row print titles in minutes: see test_a_long_document_repeats_its_header_row)
+    assert "_xlnm.Print_Area" in workbook and "_xlnm.Print_Titles" not in workbook
+
+
+def _names(path: Path) -> list[tuple[str, str]]:
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+    return re.findall(r'<definedName name="(_xlnm\.Print_\w+)"[^>]*>([^<]*)</definedName>', workbook)
+
+
+@pytest.fixture(scope="module")
+def long_invoice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A book with the invoice of a 150-line order: its line table runs past one page."""
+    book = tmp_path_factory.mktemp("long") / "long.xlsx"
+    lines = [line(**{"Line": n, "Quantity": 10 + n, "Amount": 3.5 * (10 + n)}) for n in range(1, 151)]
+    rows = {"Orders": [shipped_order(lc=True)], "Lines": lines, "Shipments": [departed_shipment()]}
+    build_template(book, rows, {"Today": dt.date(2026, 11, 25)})
+    generate_file(book, ["PO-1001"], ["invoice"], now=NOW, backup=False)
+    return book
+
+
+def test_a_long_document_repeats_its_header_row(long_invoice: Path) -> None:
+    """A line table past one page repeats its header row (row 18) on every page."""
+    assert dict(_names(long_invoice)) == {
+        "_xlnm.Print_Area": "'CI PO-1001'!$A$1:$H$176",
+        "_xlnm.Print_Titles": "'CI PO-1001'!$18:$18",
+    }
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_header_row_again_on_page_two(
+    long_invoice: Path, tmp_path: Path, soffice: Path
+) -> None:
+    pdf = export_pdf(long_invoice, "CI PO-1001", tmp_path / "pdf")
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("SHEETSYNC_REQUIRE_ALL") == "1":
+            pytest.fail("pdftotext (poppler-utils) is missing and SHEETSYNC_REQUIRE_ALL=1")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True
+    )
+    assert "Description" in second.stdout and "Unit Price" in second.stdout  # the header row, again
