@@ -169,7 +169,21 @@ class FreezeSheet:
     freeze: bool = True
 
 
-Edit = ReplaceSheet | Highlight | ClearMarks | RegisterDocument | DocumentSheet | AddRegister | FreezeSheet
+@dataclass(frozen=True, slots=True)
+class RemoveDocuments:
+    """Remove generated document tabs and their rows of the Documents register (the reverse of
+    generate). `tabs` maps each tab to its title: a tab whose A1 is not its title is not
+    sheetsync's and is refused. `doc_nos` are the register rows that go; the rows below move up.
+    """
+
+    tabs: Mapping[str, str]
+    doc_nos: tuple[str, ...]
+
+
+Edit = (
+    ReplaceSheet | Highlight | ClearMarks | RegisterDocument | DocumentSheet | AddRegister | FreezeSheet
+    | RemoveDocuments
+)  # fmt: skip
 
 
 def number_formats(edits: Iterable[Edit]) -> tuple[int, ...]:

@@ -50,6 +50,8 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             document_sheet.add_register(package, edit)
         elif isinstance(edit, FreezeSheet):
             document_sheet.freeze(package, edit)
+        elif not isinstance(edit, RegisterDocument | DocumentSheet):
+            raise NotImplementedError(f"the file writer cannot apply {type(edit).__name__} yet")
     package.keep_record()
 
 
