@@ -861,6 +861,7 @@ class Range(base_classes.Range):
     @excel_side
     def formula(self) -> Any:
         self.count("read_formulas")
+        self.count(f"read_formulas:{self._sheet.name}")
         return self._block({}, formulas=True)
 
     @formula.setter
@@ -965,7 +966,9 @@ class Range(base_classes.Range):
         self.count("format")
         for _, c1, _, c2 in self.areas:
             for c in range(c1, c2 + 1):
-                (self._sheet.model.hidden_columns.add if value else self._sheet.model.hidden_columns.discard)(c)
+                (self._sheet.model.hidden_columns.add if value else self._sheet.model.hidden_columns.discard)(
+                    c
+                )
 
     @property
     def row_height(self) -> float | None:

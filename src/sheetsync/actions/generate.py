@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheetsync.documents.plan import Plan, PlanError, key, plan
 from sheetsync.book import Book
+from sheetsync.documents.plan import Plan, PlanError, key, plan
 from sheetsync.documents.source import RowsOf, load
 from sheetsync.findings import FileError
 from sheetsync.io.ooxml.apply_edits import write_edits
@@ -17,7 +17,14 @@ from sheetsync.io.read.reader import read_book, uses_1904_dates
 
 SHIPPED = ("Shipped", "Closed")
 
-__all__ = ["Generated", "PlanError", "generate_file", "generate_plan", "orders_in", "shipped_without_documents"]
+__all__ = [
+    "Generated",
+    "PlanError",
+    "generate_file",
+    "generate_plan",
+    "orders_in",
+    "shipped_without_documents",
+]
 
 
 @dataclass(frozen=True, slots=True)

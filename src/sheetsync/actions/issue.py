@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sheetsync.book import Book
 from sheetsync.documents.issue import issue
-from sheetsync.documents.plan import PlanError, key
 from sheetsync.documents.pdf import PdfError, export_pdf
+from sheetsync.documents.plan import PlanError, key
 from sheetsync.io.ooxml.apply_edits import write_edits
 from sheetsync.io.ooxml.safe_write import snapshot
 from sheetsync.io.read.reader import read_book

@@ -44,8 +44,10 @@ class Action:
     `name` is the stable id (the CLI command, the ribbon control id). `run` names the core
     function as "module:function". `writes` says the action changes the open book (a ribbon
     macro clears Excel's undo history, so the face warns once); `undo` names the action that
-    takes its changes out again. On the ribbon, `image` is an Office icon (imageMso),
-    `screentip` the bold first line of the tooltip and `help` its body (supertip).
+    takes its changes out again, and `final` marks the one write that by design has no reverse
+    (an issued document is what was sent: the warning says to save a copy first). On the ribbon,
+    `image` is an Office icon (imageMso), `screentip` the bold first line of the tooltip and
+    `help` its body (supertip).
     """
 
     name: str
@@ -58,6 +60,7 @@ class Action:
     writes: bool = False
     undo: str | None = None
     screentip: str = ""
+    final: bool = False
 
     @property
     def tip(self) -> str:
@@ -91,12 +94,12 @@ ACTIONS: tuple[Action, ...] = (
            BOTH, "sheetsync.workbook.template:build_template", group="Workbook", image="FileNew",
            screentip="Start a new order tracker"),
     Action("generate", "Generate documents",
-           "Linked document tabs (invoice, packing list...) for the orders in the selection, in the register.",
+           "Linked document tabs (invoice, packing list...) for the selected orders, in the register.",
            BOTH, "sheetsync.actions.generate:generate_file", group="Documents", image="CreateReport",
            writes=True, undo="remove", screentip="Generate documents for the selected order rows"),
     Action("issue", "Issue document", "Freeze a sent document: values, the next number, its PDF.",
            BOTH, "sheetsync.actions.issue:issue_file", group="Documents", image="Lock", writes=True,
-           screentip="Issue the document on this tab"),
+           final=True, screentip="Issue the document on this tab"),
     Action("remove", "Remove generated tabs",
            "Take out the document tabs generated for the selected orders (or all) and their register rows.",
            RIBBON_ONLY, "sheetsync.actions.remove:remove_generated", group="Documents", image="Delete",

@@ -55,7 +55,9 @@ def remove_generated(book: Book, order_nos: Sequence[str] = (), tabs: Sequence[s
         rows = frame[tab_keys == tab_key]
         issued = rows[rows["issued"].notna()] if "issued" in rows else rows.iloc[:0]
         if len(issued):
-            out.kept.append(f"{rows['sheet'].iloc[-1]} holds {issued['doc_no'].iloc[-1]}, issued: it stays as sent.")
+            out.kept.append(
+                f"{rows['sheet'].iloc[-1]} holds {issued['doc_no'].iloc[-1]}, issued: it stays as sent."
+            )
             continue
         kind = BY_TYPE.get(str(rows["type"].iloc[-1]))
         name = present.get(tab_key)

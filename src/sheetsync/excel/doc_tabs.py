@@ -14,7 +14,7 @@ page defaults; a tab the CLI generated has them all.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import xlwings as xw
 
@@ -24,8 +24,9 @@ from sheetsync.excel.port_cells import address_chunks, cell_value, split_ref
 from sheetsync.findings import FileError
 
 FONT, LABEL_COLOUR, FILL, BORDER = "Arial", "#44546A", "#DDE4EE", "#8497B0"
+Align = Literal["left", "center", "right"]
 # style -> (size, bold, filled, bordered, horizontal alignment, number format); as document_styles.py
-STYLES: dict[str, tuple[float, bool, bool, bool, str, str | None]] = {
+STYLES: dict[str, tuple[float, bool, bool, bool, Align, str | None]] = {
     "text": (10, False, False, False, "left", None),
     "label": (8, True, False, False, "left", None),
     "title": (16, True, False, False, "left", None),
@@ -126,8 +127,8 @@ def _merge(sheet: xw.Sheet, merges: Iterable[str]) -> None:
         else:
             rows.append([r1])
     for (c1, c2), groups in runs.items():
-        for rows in groups:
-            sheet.range((rows[0], c1), (rows[-1], c2)).merge(across=True)
+        for run in groups:
+            sheet.range((run[0], c1), (run[-1], c2)).merge(across=True)
 
 
 def _layout(sheet: xw.Sheet, edit: DocumentSheet) -> None:

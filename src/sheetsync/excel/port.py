@@ -37,9 +37,9 @@ from sheetsync.edits import (
     ReplaceSheet,
 )
 from sheetsync.excel import doc_tabs
+from sheetsync.excel.port_cells import address_chunks, cell_value, hyperlink
 from sheetsync.excel_dates import excel_serial
 from sheetsync.findings import WRITE_ERRORS, FileError
-from sheetsync.excel.port_cells import MAX_ADDRESS, address_chunks, cell_value, hyperlink
 from sheetsync.io.ooxml.highlights import SIGNATURE
 from sheetsync.io.read.reader import book_from_rows, find_sheet
 from sheetsync.io.read.settings import settings_sheet
@@ -93,7 +93,7 @@ class LiveBook:
 
         The document tabs are those whose names the Documents sheet holds (read as the reader
         reads them: values and formulas)."""
-        frozen = []
+        frozen: list[tuple[object, ...]] = []
         for name in self.contract_sheets():
             rows, start = self.rows(name)
             frozen.append((name, start, tuple(map(tuple, rows))))
@@ -114,7 +114,9 @@ class LiveBook:
         register = find_sheet(self.names(), DOCUMENTS.name, DOCUMENTS.aliases)
         if register is None:
             return []
-        texts = {str(v).strip().casefold() for row in self.rows(register)[0] for v in row if isinstance(v, str)}
+        texts = {
+            str(v).strip().casefold() for row in self.rows(register)[0] for v in row if isinstance(v, str)
+        }
         return [n for n in self.names() if n.casefold() in texts and n != register]
 
     def tabs(self, names: Iterable[object]) -> dict[str, Tab]:
@@ -315,7 +317,9 @@ class LiveBook:
                     block = [[cell_value(v) if isinstance(v, str) else v for v in r] for r in kept]
                     sheet.range((first, col0 + 1)).value = block
                 width = len(rows[h])
-                sheet.range((first + len(kept), col0 + 1), (first + len(body) - 1, col0 + width)).clear_contents()
+                sheet.range(
+                    (first + len(kept), col0 + 1), (first + len(body) - 1, col0 + width)
+                ).clear_contents()
         for tab in edit.tabs:
             found = doc_tabs.find_sheet(self.book, tab)
             if found is not None:

@@ -271,8 +271,12 @@ def remove(c: Click) -> None:
     except PlanError as error:
         c.ui.message(str(error))
         return
-    if not orders and not tabs and not c.ui.confirm(
-        f"No order rows or document tab selected: remove all {len(removal.tabs)} generated tabs?"
+    if (
+        not orders
+        and not tabs
+        and not c.ui.confirm(
+            f"No order rows or document tab selected: remove all {len(removal.tabs)} generated tabs?"
+        )
     ):
         return
     c.port.apply(removal.edits)
