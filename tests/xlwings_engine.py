@@ -130,6 +130,7 @@ class Engine:
         self.calls: Counter[str] = Counter()
         self.app_list: list[App] = []
         self.excel_seconds = 0.0  # time spent inside the engine: Excel's side of each call
+        self.excel_cpu = 0.0  # the same, as this process's CPU time
         self._depth = 0
 
     @property
@@ -173,6 +174,7 @@ class Engine:
     def reset_calls(self) -> None:
         self.calls.clear()
         self.excel_seconds = 0.0
+        self.excel_cpu = 0.0
 
 
 def _engine_of(obj: Any) -> Engine:
@@ -198,13 +200,14 @@ def excel_side(fn: Any) -> Any:
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         engine = _engine_of(self)
         engine._depth += 1
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(self, *args, **kwargs)
         finally:
             engine._depth -= 1
             if engine._depth == 0:
                 engine.excel_seconds += time.perf_counter() - started
+                engine.excel_cpu += time.process_time() - cpu
 
     return wrapper
 
