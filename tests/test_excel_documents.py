@@ -192,7 +192,12 @@ def test_issue_freezes_the_active_tab_as_the_cli_does_and_remove_keeps_it(
     cli_rows = [[c.value for c in row] for row in wb["Documents"].iter_rows(min_row=2, max_col=14)]
     assert [r[:12] for r in ribbon_rows] == [r[:12] for r in cli_rows]  # all but the issue time
     assert ribbon_rows[0][0] == "CI-00001" and isinstance(ribbon_rows[0][12], dt.datetime)
-    assert app.impl.status_history[-1] == f"Issued CI KL001000 R1 as CI-00001: tab {tab} now holds values."
+    pdf = tmp_path / "ribbon" / f"{tab}.pdf"
+    assert app.impl.status_history[-1] == (
+        f"Issued CI KL001000 R1 as CI-00001: tab {tab} now holds values; PDF {pdf}."
+    )
+    assert book.pdfs == [(str(pdf), [tab])] and pdf.is_file()  # Excel exported the tab alone
+    assert all(s.visible for s in book.sheet_list)  # and every sheet is shown again
     assert max(per_sheet(impl, "read_values").values()) == 1
     assert max(per_sheet(impl, "read_formulas").values()) == 1  # each registered tab, once
     assert per_sheet(impl, "read_values")[tab] == 1
@@ -209,7 +214,11 @@ def test_buyer_status_update_is_the_clis_workbook_for_the_selected_orders_buyer(
     book = open_copy(app, demo_file, tmp_path)
     before = state(book)
     app.books.active.sheets["Orders"].range("D5").select()  # NH-01001, Nordic Home AB
+    impl, _ = excel
+    impl.reset_calls()
     click(app, "status")
+    assert per_sheet(impl, "read_values") == dict.fromkeys([s.name for s in book.sheet_list], 1)
+    assert impl.calls["write_values"] == 0
     made = tmp_path / "Status Nordic Home AB.xlsx"
     assert app.impl.opened == [str(made)]
     assert app.impl.alerts == []  # writes no change to the book: no undo warning

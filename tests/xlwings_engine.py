@@ -107,6 +107,7 @@ class SheetModel:
     print_area: str | None = None
     names: dict[str, str] = field(default_factory=dict)  # sheet-scoped defined names
     tables: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    visible: bool = True
 
     def style(self, cell: tuple[int, int]) -> dict[str, Any]:
         return self.styles.get(cell, {})
@@ -189,6 +190,8 @@ def _engine_of(obj: Any) -> Engine:
     if isinstance(obj, Sheets):
         return obj.book.app.engine
     if isinstance(obj, Books):
+        return obj.app.engine
+    if isinstance(obj, BookModel):
         return obj.app.engine
     raise TypeError(type(obj))
 
@@ -376,6 +379,7 @@ class BookModel(base_classes.Book):
         self.sheet_list: list[SheetModel] = []
         self.active_sheet = 0
         self.saved_to: list[str] = []
+        self.pdfs: list[tuple[str, list[str]]] = []  # (path, sheets) of each PDF export
 
     @property
     def api(self) -> BookModel:
@@ -409,6 +413,14 @@ class BookModel(base_classes.Book):
         target = Path(path or self._fullname)
         save_book(self, target)
         self.saved_to.append(str(target))
+
+    @excel_side
+    def to_pdf(self, path: str, quality: Any = None) -> None:
+        """Excel's ExportAsFixedFormat of the visible sheets: here a stand-in file naming them
+        (the test engine renders nothing), and the export recorded in `pdfs`."""
+        shown = [s.name for s in self.sheet_list if s.visible]
+        self.pdfs.append((path, shown))
+        Path(path).write_bytes(b"%PDF-1.4\n% test engine stand-in: " + ", ".join(shown).encode() + b"\n")
 
     def sheet(self, name: str) -> SheetModel:
         for s in self.sheet_list:
@@ -509,6 +521,14 @@ class Sheet(base_classes.Sheet):
     @property
     def names(self) -> Names:
         return Names(self)
+
+    @property
+    def visible(self) -> bool:
+        return self.model.visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.model.visible = value
 
     @property
     def tables(self) -> Tables:

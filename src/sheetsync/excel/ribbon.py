@@ -242,6 +242,7 @@ def issue(c: Click) -> None:
     """Issue document: freeze the document on the active tab and give it the series' next number."""
     from sheetsync.actions.issue import doc_on_tab
     from sheetsync.documents.issue import issue as issue_edits
+    from sheetsync.documents.pdf import file_stem
     from sheetsync.documents.plan import PlanError
 
     tab = c.book.sheets.active.name
@@ -252,6 +253,13 @@ def issue(c: Click) -> None:
         return
     c.port.apply(done.edits)
     c.ui.status(f"Issued {done.old_no} as {done.doc_no}: tab {done.tab} now holds values.")
+    pdf = beside(c.port.path, f"{file_stem(done.tab)}.pdf")
+    try:
+        c.book.sheets[done.tab].to_pdf(str(pdf))  # Excel prints the tab as its page setup says
+    except Exception as error:  # COM or AppleScript errors have no common type; the issue stands
+        c.ui.message(f"{done.doc_no} is issued, but Excel could not export its PDF: {error}", critical=True)
+        return
+    c.ui.status(f"Issued {done.old_no} as {done.doc_no}: tab {done.tab} now holds values; PDF {pdf}.")
 
 
 def remove(c: Click) -> None:
