@@ -28,7 +28,7 @@ def reference_rows(edit: ReplaceSheet, link_xf: int) -> str:
             if v is None:
                 continue
             style = f' s="{link_xf}"' if (n, i) in edit.links else ""
-            cells.append(owned_sheet._cell(f"{column_letter(i)}{r}", v, style))
+            cells.append(owned_sheet.cell_xml(f"{column_letter(i)}{r}", v, style))
         out.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(out)
 

@@ -15,7 +15,7 @@ from sheetsync.actions.check import check_path
 from sheetsync.edits import RegisterDocument
 from sheetsync.findings import FileError
 from sheetsync.io.ooxml.apply_edits import write_edits
-from sheetsync.io.ooxml.register import _value
+from sheetsync.io.ooxml.register import value_xml
 from sheetsync.workbook.template import build_template
 from test_package_writer import libreoffice_copy, parts
 
@@ -127,9 +127,9 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
 
 
 def test_dates_count_from_the_books_epoch() -> None:
-    assert _value(dt.datetime(2026, 11, 25, 12, 0), False) == (b"", b"<v>46351.5</v>")
-    assert _value(dt.date(2026, 11, 25), True) == (b"", b"<v>44889.0</v>")
-    assert _value(None, False) is None
+    assert value_xml(dt.datetime(2026, 11, 25, 12, 0), False) == (b"", b"<v>46351.5</v>")
+    assert value_xml(dt.date(2026, 11, 25), True) == (b"", b"<v>44889.0</v>")
+    assert value_xml(None, False) is None
 
 
 @pytest.mark.libreoffice

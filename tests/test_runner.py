@@ -204,3 +204,24 @@ def test_findings_cross_the_process_boundary_intact(tmp_path: Path) -> None:
     with streamed.open("wb") as out:
         write_json([isolated], out)
     assert json.loads(streamed.read_text()) == to_json([here])
+
+
+def test_a_reader_dying_on_a_signal_is_reported_as_damaged_or_a_bug_to_report(tmp_path: Path) -> None:
+    import signal
+
+    from sheetsync.actions.crash import crash_error
+
+    book = tmp_path / "odd.xlsx"
+    segv = crash_error(book, "Fatal Python error: Segmentation fault\n", None, -signal.SIGSEGV)
+    assert segv.code == "file-corrupt"
+    assert segv.message == (
+        f"{book}: the reader crashed on it (signal SIGSEGV: Fatal Python error: Segmentation fault); "
+        "the file is damaged or unusual: open it in Excel and save it again; if it still fails, "
+        "please report it as a sheetsync bug with this message."
+    )
+    died = crash_error(book, "", None, 1)
+    assert died.message == (
+        f"{book}: the reader crashed on it (exit 1); "
+        "the file is probably damaged: open it in Excel and save it again."
+    )
+    assert crash_error(book, "", 1 << 30, -signal.SIGKILL).code == "file-too-large"

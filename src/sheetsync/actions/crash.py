@@ -43,12 +43,20 @@ def crash_error(path: Path, log: str, mem_limit: int | None, exitcode: int | Non
             f"{path}: checking it needs more than {_size(mem_limit)} of memory; "
             "split the workbook or delete unused cells.",
         )
-    how = f"signal {signal.Signals(-exitcode).name}" if exitcode and exitcode < 0 else f"exit {exitcode}"
+    by_signal = exitcode is not None and exitcode < 0
+    how = f"signal {signal.Signals(-exitcode).name}" if by_signal and exitcode else f"exit {exitcode}"
     detail = _last_line(log)
+    # A reader dying on a signal is a fault in the reader that this file triggers: the file may be
+    # damaged or may merely be unusual, so the user gets both the way out and where to report it.
+    advice = (
+        "the file is damaged or unusual: open it in Excel and save it again; if it still fails, "
+        "please report it as a sheetsync bug with this message"
+        if by_signal
+        else "the file is probably damaged: open it in Excel and save it again"
+    )
     return FileError(
         "file-corrupt",
-        f"{path}: the reader crashed on it ({how}{': ' + detail if detail else ''}); "
-        "the file is probably damaged: open it in Excel and save it again.",
+        f"{path}: the reader crashed on it ({how}{': ' + detail if detail else ''}); {advice}.",
     )
 
 

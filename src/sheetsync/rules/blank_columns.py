@@ -1,8 +1,9 @@
 """A column nobody fills is one finding on its header cell, not one per row (WORKBOOK.md).
 
 When every cell of a column is blank and a rule found it required on several rows, the
-per-cell findings of that code become one finding with the same code on the header cell,
-the count of rows in its message and `value`. Cell findings stay when only some rows are blank.
+per-cell findings of that code become one finding with the same code on the header cell and
+the count of rows in its message. Its `value` is empty: a blank column has no offending value
+(the text face would print a count there as "(was 3)"). Cell findings stay when only some rows are blank.
 A conditionally required column that is absent altogether gets one finding on the header row.
 """
 
@@ -48,7 +49,7 @@ def collapse_blank_columns(book: Book, found: list[Finding]) -> list[Finding]:
         message = f"{first.message.rstrip('.')}: {how} that need it."
         cell = None if key is None else f"{sheet.columns[key].letter}{sheet.header_row}"
         headers.append(
-            replace(first, row=sheet.header_row, cell=cell, order=None, message=message, value=str(count))
+            replace(first, row=sheet.header_row, cell=cell, order=None, message=message, value=None)
         )
         dropped.update(where)
     if not dropped:

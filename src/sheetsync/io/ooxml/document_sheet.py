@@ -16,7 +16,7 @@ from sheetsync.findings import FileError
 from sheetsync.io.guard.xml_guard import column_number
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.document_styles import ensure_document_styles
-from sheetsync.io.ooxml.owned_sheet import NS, _cell, first_row
+from sheetsync.io.ooxml.owned_sheet import NS, cell_xml, first_row
 from sheetsync.io.ooxml.package import CONTENT_TYPES, Package, SheetPart
 from sheetsync.io.ooxml.xml_text import declared_prefix, escape_attr, escape_text, root_prefix, text_of
 
@@ -39,7 +39,7 @@ def render(edit: DocumentSheet, xfs: Mapping[str, int]) -> bytes:
     rows: dict[int, list[tuple[int, str]]] = {}
     for ref, cell in edit.cells.items():
         row, column = _split(ref)
-        rows.setdefault(row, []).append((column, _cell(ref, cell.value, f' s="{xfs[cell.style]}"')))
+        rows.setdefault(row, []).append((column, cell_xml(ref, cell.value, f' s="{xfs[cell.style]}"')))
     heights = {n: f' ht="{h:g}" customHeight="1"' for n, h in edit.heights.items()}
     body = "".join(
         f'<row r="{n}"{heights.get(n, "")}>' + "".join(xml for _, xml in sorted(rows[n])) + "</row>"
@@ -169,14 +169,15 @@ def _frozen(cell: re.Match[bytes], values: Mapping[str, str | float], freeze: bo
     p, attrs, body = cell.group("p") or b"", cell.group("attrs"), cell.group("body") or b""
     ref = re.search(rb'\sr="([A-Z]+\d+)"', attrs)
     plain = re.sub(rb'\st="\w+"', b"", attrs)
-    if ref and ref.group(1).decode() in values:
-        return _restyled(p, plain, _cell(ref.group(1).decode(), values[ref.group(1).decode()], "").encode())
+    address = ref.group(1).decode() if ref else None
+    if address is not None and address in values:
+        return _restyled(p, plain, cell_xml(address, values[address], "").encode())
     if not freeze or not _HAS_FORMULA.search(body):
         return cell.group()
     kind = re.search(rb'\st="(\w+)"', attrs)
     value = text_of(body, b"v")
     if kind and kind.group(1) == b"str":
-        return _restyled(p, plain, _cell("A1", value, "").encode())
+        return _restyled(p, plain, cell_xml("A1", value, "").encode())
     if not value:
         return b"<%sc%s/>" % (p, plain)
     keep = b' t="%s"' % kind.group(1) if kind and kind.group(1) in (b"b", b"e") else b""
@@ -184,7 +185,7 @@ def _frozen(cell: re.Match[bytes], values: Mapping[str, str | float], freeze: bo
 
 
 def _restyled(p: bytes, attrs: bytes, rendered: bytes) -> bytes:
-    """`rendered` (an unstyled cell from `_cell`) with the original cell's attributes and prefix."""
+    """`rendered` (an unstyled cell from `cell_xml`) with the original cell's attributes and prefix."""
     found = re.match(rb'<c r="[^"]*"(?P<t>(?: t="\w+")?)>(?P<body>.*)</c>$', rendered, re.S)
     if found is None:
         return b"<%sc%s/>" % (p, attrs)
@@ -197,7 +198,7 @@ def add_register(package: Package, edit: AddRegister) -> None:
     width = len(edit.headers)
     last_col = _letters(width - 1)
     ref = f"A1:{last_col}2"
-    header = "".join(_cell(f"{_letters(i)}1", h, "") for i, h in enumerate(edit.headers))
+    header = "".join(cell_xml(f"{_letters(i)}1", h, "") for i, h in enumerate(edit.headers))
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(edit.widths, 1)
     )

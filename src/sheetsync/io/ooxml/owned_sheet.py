@@ -45,7 +45,8 @@ def inline_string(value: str) -> str:
     return f"<is><t>{text}</t></is>"
 
 
-def _cell(ref: str, value: Value, style: str) -> str:
+def cell_xml(ref: str, value: Value, style: str) -> str:
+    """One cell: text inline (never a formula), numbers as numbers, a `Formula` with its cached value."""
     if isinstance(value, str):
         return f'<c r="{ref}"{style} t="inlineStr">{inline_string(value)}</c>'
     if isinstance(value, Formula):
@@ -70,7 +71,7 @@ def _header_row(edit: ReplaceSheet, header_xf: int) -> str:
     style = f' s="{header_xf}"'
     return (
         '<row r="1">'
-        + "".join(_cell(f"{column_letter(i)}1", c.header, style) for i, c in enumerate(edit.columns))
+        + "".join(cell_xml(f"{column_letter(i)}1", c.header, style) for i, c in enumerate(edit.columns))
         + "</row>"
     )
 
@@ -121,7 +122,7 @@ def _data_rows(
                     [
                         ""
                         if v is None
-                        else _cell(f"{letters[i]}{start + n + 2}", v, link if n in marked else plain)
+                        else cell_xml(f"{letters[i]}{start + n + 2}", v, link if n in marked else plain)
                         for n, v in enumerate(values)
                     ],
                     type=pa.string(),
@@ -133,7 +134,7 @@ def _data_rows(
 def _text_cells(
     values: tuple[str | None, ...], letter: str, numbers: pa.Array, styles: pa.Array | str | None
 ) -> pa.Array:
-    """Inline-string cells for a column of text (None: no cell), exactly as `_cell` writes them."""
+    """Inline-string cells for a column of text (None: no cell), exactly as `cell_xml` writes them."""
     text = pc.utf8_slice_codeunits(pa.array(values, type=pa.string()), 0, MAX_CELL_TEXT)
     special = pc.fill_null(pc.match_substring_regex(text, _NEEDS_ESCAPE_RE2), False)
     if pc.any(special).as_py():

@@ -236,7 +236,7 @@ def _column_styles(xml: bytes, above: re.Match[bytes] | None) -> Callable[[int],
     return style
 
 
-def _value(value: RegisterValue, date1904: bool) -> tuple[bytes, bytes] | None:
+def value_xml(value: RegisterValue, date1904: bool) -> tuple[bytes, bytes] | None:
     """(type attribute, body) for a value; None for an empty cell."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -265,7 +265,7 @@ def _render_row(
         ref = f"{column_letter(index)}{number}".encode()
         current = _S.search(old[index].group("attrs")) if index in old else None
         s = b' s="%s"' % current.group(1) if current else style(index)
-        rendered = _value(value, date1904)
+        rendered = value_xml(value, date1904)
         if rendered is None:
             kept[index] = b'<%sc r="%s"%s/>' % (p, ref, s) if s else b""
         else:
