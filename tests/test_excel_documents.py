@@ -276,3 +276,68 @@ def test_marks_on_document_tabs_are_cleared_by_the_cli_and_the_clis_by_the_ribbo
     click(app, "clear")
     assert all(not s.rules for s in marked.sheet_list)
     assert "Issues" not in [s.name for s in marked.sheet_list]
+
+
+def _book_cells(path: Path) -> dict[str, dict[tuple[int, int], Any]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: cells(ws) for ws in wb.worksheets}
+
+
+def test_the_cli_twin_removes_what_generate_added_and_the_book_is_as_before(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from sheetsync.cli import app as cli
+
+    book = cli_copy(demo_file, tmp_path)
+    generate_file(book, ORDERS, now=NOW, backup=False)
+    runner = CliRunner()
+    done = runner.invoke(cli, ["remove", str(book), "--order", ORDERS[0], "--no-backup"])
+    assert done.exit_code == 0, done.output
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[6:] == ["CI NH-01001", "PL NH-01001", "SI NH-01001", "CO NH-01001"]
+    assert [r[0].value for r in wb["Documents"].iter_rows(min_row=2)] == [
+        "CI NH-01001 R1", "PL NH-01001 R1", "SI NH-01001 R1", "CO NH-01001 R1"
+    ]  # fmt: skip
+    assert wb["Documents"].tables["Documents"].ref == "A1:N5"
+    assert runner.invoke(cli, ["remove", str(book), "--all", "--no-backup"]).exit_code == 0
+    assert _book_cells(book) == _book_cells(demo_file)
+    assert check_path(book).findings == check_path(demo_file).findings
+
+
+def test_ribbon_and_cli_removal_leave_the_same_book(excel: Excel, demo_file: Path, tmp_path: Path) -> None:
+    from sheetsync.actions.remove import remove_file
+
+    _, app = excel
+    book = open_copy(app, demo_file, tmp_path / "ribbon")
+    app.books.active.sheets["Orders"].range("A4:A5").select()
+    click(app, "generate")
+    app.books.active.sheets["Orders"].range("A5").select()
+    click(app, "remove")
+    generated = book.sheet("Documents").values[(2, 6)]
+    cli = cli_copy(demo_file, tmp_path / "cli", "cli.xlsx")
+    generate_file(cli, ORDERS, now=generated, backup=False)
+    remove_file(cli, [ORDERS[1]], backup=False)
+    wb = openpyxl.load_workbook(cli)
+    assert [s.name for s in book.sheet_list] == wb.sheetnames
+    assert register_rows(book.sheet("Documents").values) == [
+        [c.value for c in row] for row in wb["Documents"].iter_rows(min_row=2, max_col=14)
+    ]
+
+
+def test_a_users_own_sheet_with_a_registered_tabs_name_is_never_removed(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    from sheetsync.actions.remove import remove_file
+    from sheetsync.findings import FileError
+
+    book = cli_copy(demo_file, tmp_path)
+    generate_file(book, ORDERS[:1], now=NOW, backup=False)
+    wb = openpyxl.load_workbook(book)
+    wb["PL KL001000"]["A1"] = "My packing notes"
+    wb.save(book)
+    before = book.read_bytes()
+    with pytest.raises(FileError) as raised:
+        remove_file(book, ORDERS[:1], backup=False)
+    assert raised.value.code == "file-sheet-taken" and book.read_bytes() == before

@@ -102,7 +102,7 @@ ACTIONS: tuple[Action, ...] = (
            final=True, screentip="Issue the document on this tab"),
     Action("remove", "Remove generated tabs",
            "Take out the document tabs generated for the selected orders (or all) and their register rows.",
-           RIBBON_ONLY, "sheetsync.actions.remove:remove_generated", group="Documents", image="Delete",
+           BOTH, "sheetsync.actions.remove:remove_file", group="Documents", image="Delete",
            writes=True, screentip="Remove generated document tabs"),
     Action("status", "Buyer status update",
            "A values-only status workbook for the buyer of the selected order, to send outside the company.",

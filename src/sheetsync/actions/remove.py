@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,8 +20,11 @@ from sheetsync.book import Book
 from sheetsync.contract.doc_layout import BY_TYPE
 from sheetsync.documents.plan import PlanError, key
 from sheetsync.edits import Edit, RemoveDocuments
+from sheetsync.io.ooxml.apply_edits import write_edits
+from sheetsync.io.ooxml.safe_write import snapshot
+from sheetsync.io.read.reader import read_book
 
-__all__ = ["Removal", "remove_generated"]
+__all__ = ["Removal", "RemovedFile", "remove_file", "remove_generated"]
 
 
 @dataclass
@@ -72,3 +76,24 @@ def remove_generated(book: Book, order_nos: Sequence[str] = (), tabs: Sequence[s
         out.edits.append(RemoveDocuments(going, tuple(doc_nos)))
     out.rows = len(doc_nos)
     return out
+
+
+@dataclass(frozen=True)
+class RemovedFile:
+    removal: Removal
+    written: Path
+    backup: Path | None
+
+
+def remove_file(
+    book_path: Path,
+    order_nos: Sequence[str] = (),
+    tabs: Sequence[str] = (),
+    out: Path | None = None,
+    backup: bool = True,
+) -> RemovedFile:
+    """`remove_generated` on a saved book, written in place (or to `out`) safely."""
+    read_as = snapshot(book_path)
+    removal = remove_generated(read_book(book_path), order_nos, tabs)
+    kept = write_edits(book_path, removal.edits, out, read_as, backup) if removal.edits else None
+    return RemovedFile(removal, out or book_path, kept)

@@ -14,6 +14,7 @@ from sheetsync.edits import (
     FreezeSheet,
     Highlight,
     RegisterDocument,
+    RemoveDocuments,
     ReplaceSheet,
     number_formats,
 )
@@ -23,6 +24,7 @@ from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.check import check_package
 from sheetsync.io.ooxml.package import Package, SheetPart
 from sheetsync.io.ooxml.register import register_documents
+from sheetsync.io.ooxml.remove_documents import remove_documents
 from sheetsync.io.ooxml.safe_write import Snapshot, snapshot, write_safely
 
 
@@ -50,8 +52,8 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             document_sheet.add_register(package, edit)
         elif isinstance(edit, FreezeSheet):
             document_sheet.freeze(package, edit)
-        elif not isinstance(edit, RegisterDocument | DocumentSheet):
-            raise NotImplementedError(f"the file writer cannot apply {type(edit).__name__} yet")
+        elif isinstance(edit, RemoveDocuments):
+            remove_documents(package, edit)
     package.keep_record()
 
 
