@@ -41,10 +41,10 @@ DOCUMENT_BUTTONS = ["generate", "issue", "remove", "status"]
 
 def demo_book() -> Path:
     """The 2,000-order demo book (with its mistakes), built once into benchmarks/.cache."""
-    from sheetsync.demo import demo_rows, write_demo
-
     path = HERE / ".cache" / f"ribbon-demo-{ORDERS}.xlsx"
-    if not path.exists():
+    if not path.exists():  # (imported only then: the first click must pay for its own imports)
+        from sheetsync.demo import demo_rows, write_demo
+
         path.parent.mkdir(parents=True, exist_ok=True)
         write_demo(path, demo_rows(ORDERS, 7, TODAY), force=True)
     return path
