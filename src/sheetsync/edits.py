@@ -206,9 +206,20 @@ class AddRows:
     rows: tuple[tuple[str | float | None, ...], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class RemoveDocuments:
+    """Remove generated document tabs and their rows of the Documents register (the reverse of
+    generate). `tabs` maps each tab to its title: a tab whose A1 is not its title is not
+    sheetsync's and is refused. `doc_nos` are the register rows that go; the rows below move up.
+    """
+
+    tabs: Mapping[str, str]
+    doc_nos: tuple[str, ...]
+
+
 Edit = (
     ReplaceSheet | Highlight | ClearMarks | RegisterDocument | DocumentSheet | AddRegister | FreezeSheet
-    | AddColumns | AddRows
+    | AddColumns | AddRows | RemoveDocuments
 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from sheetsync.edits import (
     FreezeSheet,
     Highlight,
     RegisterDocument,
+    RemoveDocuments,
     ReplaceSheet,
     number_formats,
 )
@@ -25,6 +26,7 @@ from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.check import check_package
 from sheetsync.io.ooxml.package import Package, SheetPart
 from sheetsync.io.ooxml.register import register_documents
+from sheetsync.io.ooxml.remove_documents import remove_documents
 from sheetsync.io.ooxml.safe_write import Snapshot, snapshot, write_safely
 
 
@@ -56,6 +58,8 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             grow.add_columns(package, edit)
         elif isinstance(edit, AddRows):
             grow.add_rows(package, edit)
+        elif isinstance(edit, RemoveDocuments):
+            remove_documents(package, edit)
     package.keep_record()
 
 

@@ -37,6 +37,7 @@ _REF = re.compile(
 )
 _SHEET_DATA = re.compile(rb"<(?P<p>[\w.-]+:)?sheetData\b[^>]*?(?P<empty>/)?>")
 _SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
+_TABLE_END = re.compile(rb'(<(?:[\w.-]+:)?(?:table|autoFilter)\b[^>]*?\sref="[A-Z]+\d+:[A-Z]+)(\d+)(")')
 RegisterValue = str | float | dt.date | None
 
 
@@ -314,3 +315,49 @@ def _grow(xml: bytes, last_row: int) -> bytes:
         return m.group(1) + m.group(2) + m.group(3) + b":" + m.group(4) + b"%d" % end + m.group(6)
 
     return _REF.sub(grow, xml)
+
+
+def unregister_documents(package: Package, doc_nos: Sequence[str]) -> None:
+    """Take the rows of `doc_nos` (trimmed, ignoring case) out of the register: the rows below move
+    up (cells renumbered), the freed rows at the end go, and the Table ends at the last row kept
+    (never above its first data row)."""
+    gone = {d.strip().casefold() for d in doc_nos}
+    sheet = package.sheet(DOCUMENTS.name)
+    if sheet is None or not sheet.is_worksheet:
+        return
+    xml = package.read(sheet.part)
+    text = _cell_texts(package)
+    rows = _rows(xml)
+    table_part = _table_part(package, sheet.part)
+    table = package.read(table_part) if table_part else None
+    header, last = _table_rows(table) if table else (_header_row(rows, text), max(rows, default=0))
+    doc = _columns(rows.get(header), text).get("doc_no")
+    if doc is None:
+        return
+    body = [n for n in sorted(rows) if header < n <= last]
+
+    def doc_no(n: int) -> str:
+        cell = _cells(rows[n]).get(doc)
+        return text(cell.group("attrs"), cell.group("body")).strip().casefold() if cell else ""
+
+    kept = [n for n in body if doc_no(n) not in gone]
+    if len(kept) == len(body):
+        return
+    moved = {n: header + 1 + i for i, n in enumerate(kept)}
+    pieces, at = [], 0
+    for n in body:
+        row = rows[n]
+        pieces += [xml[at : row.start()], _renumbered(row.group(), n, moved[n]) if n in moved else b""]
+        at = row.end()
+    pieces.append(xml[at:])
+    package.write(sheet.part, b"".join(pieces))
+    if table_part and table:
+        end = b"%d" % max(header + len(kept), header + 1)
+        package.write(table_part, _TABLE_END.sub(lambda m: m.group(1) + end + m.group(3), table))
+
+
+def _renumbered(row: bytes, old: int, new: int) -> bytes:
+    """A row's XML with its row number and each cell reference moved from `old` to `new`."""
+    if old == new:
+        return row
+    return re.sub(rb'(\sr="[A-Z]*)%d"' % old, rb'\g<1>%d"' % new, row)
