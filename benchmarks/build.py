@@ -44,7 +44,7 @@ def build(orders: int) -> Path:
     started = time.perf_counter()
     data = demo_rows(orders, SEED, TODAY, mistakes=False, messy=False)
     generated = time.perf_counter()
-    build_template(path, data.rows(), data.settings)
+    build_template(path, data.rows(), data.settings, rates=data.rates)
     done = time.perf_counter()
     print(
         f"built {path.name}: {len(data.orders):,} orders, {len(data.lines):,} lines, "

@@ -11,7 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from helpers import d, line, order, rows_of, write_book
+from helpers import d, line, order, rows_of, shipment, write_book
 from sheetsync.actions.store_views import commit_dates, report
 from sheetsync.actions.sync import sync
 from sheetsync.cli import app
@@ -52,6 +52,35 @@ def test_two_books_disagreeing_on_an_order_are_reported_on_both(tmp_path: Path, 
             "ETD Plan: 2027-01-20 here, 2027-01-05 in a.xlsx. Agree on one value.",
         ),
     ]
+
+
+def test_two_books_disagreeing_on_a_line_and_a_shipment(tmp_path: Path, store_url: str) -> None:
+    a = write_book(tmp_path / "a.xlsx", [_fca()], [line(), line(Line=2)], [shipment()])
+    b = write_book(
+        tmp_path / "b.xlsx",
+        [_fca()],
+        [line(), line(Line=2, **{"Unit Price": 3.6, "Amount": 4320.0})],
+        [shipment(**{"Vessel / Flight": "MSC ANNA 12E"})],
+    )
+    result = sync([a, b], store_url)
+    found = sorted((c.path.name, f.sheet, f.row, f.column, f.order, f.message) for c in result.conflicts
+                   for f in [c.finding])  # fmt: skip
+    assert found == [
+        ("a.xlsx", "Lines", 3, "Amount", "PO-1001", "Amount: 4200 here, 4320 in b.xlsx. Agree on one value."),
+        ("a.xlsx", "Lines", 3, "Unit Price", "PO-1001",
+         "Unit Price: 3.5 here, 3.6 in b.xlsx. Agree on one value."),
+        ("a.xlsx", "Orders", 2, "Order Amount (lines)", "PO-1001",
+         "Order Amount (lines): 8400.00 here, 8520.00 in b.xlsx. Agree on one value."),
+        ("a.xlsx", "Shipments", 2, "Vessel / Flight", "PO-1001",
+         "Vessel / Flight: MAERSK EDMONTON 447W here, MSC ANNA 12E in b.xlsx. Agree on one value."),
+        ("b.xlsx", "Lines", 3, "Amount", "PO-1001", "Amount: 4320 here, 4200 in a.xlsx. Agree on one value."),
+        ("b.xlsx", "Lines", 3, "Unit Price", "PO-1001",
+         "Unit Price: 3.6 here, 3.5 in a.xlsx. Agree on one value."),
+        ("b.xlsx", "Orders", 2, "Order Amount (lines)", "PO-1001",
+         "Order Amount (lines): 8520.00 here, 8400.00 in a.xlsx. Agree on one value."),
+        ("b.xlsx", "Shipments", 2, "Vessel / Flight", "PO-1001",
+         "Vessel / Flight: MSC ANNA 12E here, MAERSK EDMONTON 447W in a.xlsx. Agree on one value."),
+    ]  # fmt: skip
 
 
 def test_same_order_no_of_two_buyers_is_two_orders(tmp_path: Path, store_url: str) -> None:

@@ -180,3 +180,35 @@ def test_the_ribbon_sync_syncs_the_open_book_into_the_store_in_force(
         load(get("sync"))(book_path=book).splitlines()[0]
         == "a.xlsx: unchanged (unchanged since the last sync)"
     )
+
+
+def test_each_row_is_stored_as_canonical_json_text(tmp_path: Path, store_url: str) -> None:
+    """Quotes, backslashes, control characters and accents kept exactly; dates ISO; numbers in their
+    shortest form; blank cells left out; a repeated Order No kept apart by its Excel row."""
+    tricky = 'Tab\there "quoted" back\\slash\nnew line — Müller'
+    orders = [
+        order(**{"Incoterm": "FCA", "Shipping Marks": tricky, "Deposit %": 12.5}),
+        order(**{"Incoterm": "FCA", "Buyer": "Nordic Home AB"}),  # PO-1001 again
+    ]
+    book = write_book(tmp_path / "a.xlsx", orders, [line(**{"Unit Price": 0.1, "Amount": 120.0})])
+    sync([book], store_url)
+    engine = engine_for(store_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(s.records.c.kind, s.records.c.row_key, s.records.c.data).order_by(s.records.c.id)
+        ).all()
+    engine.dispose()
+    keys = [(r.kind, r.row_key) for r in rows]
+    assert sorted(keys) == [("lines", "po-1001|1"), ("orders", "po-1001"), ("orders", "po-1001@3")]
+    data = {r.row_key: r.data for r in rows}
+    first = json.loads(data["po-1001"])
+    assert first["shipping_marks"] == tricky
+    assert (first["deposit_pct"], first["order_date"], first["order_amount"]) == (
+        "12.5",
+        "2026-09-01",
+        "120.00",
+    )
+    assert "lc_no" not in first  # blank: left out
+    assert '"shipping_marks":"Tab\\there \\"quoted\\" back\\\\slash\\nnew line — Müller"' in data["po-1001"]
+    line_data = json.loads(data["po-1001|1"])
+    assert (line_data["unit_price"], line_data["quantity"], line_data["amount"]) == ("0.1", "1200", "120")

@@ -19,7 +19,7 @@ from sheetsync.actions.check import check_path
 from sheetsync.cli import app
 from sheetsync.contract import LINES, ORDERS, SETTINGS, TABLE_SHEETS, codelists
 from sheetsync.contract.ports_data import DEFAULT_PORT_ALIASES, MAJOR_PORTS
-from sheetsync.contract.sheets import COLUMN_MAP_HEADERS
+from sheetsync.contract.sheets import COLUMN_MAP_HEADERS, RATES_HEADERS
 from sheetsync.workbook.lists import defined_name, list_columns, list_name
 from sheetsync.workbook.template import build_template
 
@@ -130,7 +130,7 @@ def test_lists_hold_the_code_lists_behind_their_defined_names(fresh: Path) -> No
     wb = openpyxl.load_workbook(fresh)
     ws = wb["Lists"]
     expected = list_columns()
-    assert [c.value for c in ws[1]] == [*expected, None, *COLUMN_MAP_HEADERS]
+    assert [c.value for c in ws[1]] == [*expected, None, *COLUMN_MAP_HEADERS, None, *RATES_HEADERS]
     for header, values in expected.items():
         sheet, _, ref = wb.defined_names[defined_name(header)].attr_text.partition("!")
         cells = [c.value for row in ws[ref.replace("$", "")] for c in row]

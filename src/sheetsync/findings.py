@@ -303,7 +303,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code(
         "sync-conflict",
         W,
-        "Books disagree on an order",
+        "Books disagree on an order, line or shipment",
         "{field}: {here} here, {there} in {other}. Agree on one value.",
         "",
     ),

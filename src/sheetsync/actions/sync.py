@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import socket
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,10 @@ import sqlalchemy as sa
 
 from sheetsync.actions.runner import Outcome, expand_paths, run_isolated
 from sheetsync.actions.sync_read import ReadForStore, read_for_store
+from sheetsync.finding_table import FIELDS, FindingTable
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.store import schema as s
-from sheetsync.store.conflicts import Conflict, order_conflicts
+from sheetsync.store.conflicts import Conflict, row_conflicts
 from sheetsync.store.load import FileState, Loader, Written, now
 from sheetsync.store.migrate import upgrade
 from sheetsync.store.url import StoreUrl, engine_for, resolve
@@ -38,10 +40,19 @@ class BookSync:
 
     path: Path
     status: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: Sequence[Finding] = field(default_factory=list)  # a FindingTable for a book read
     written: Written | None = None
     error: FileError | None = None
     note: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)  # read, rules, extract (child CPU), write
+
+    def sync_findings(self) -> list[Finding]:
+        """The findings sync itself made (`sync-*`, `fx-*`), without building the others."""
+        prefixes = ("sync-", "fx-")
+        if isinstance(self.findings, FindingTable):
+            codes = self.findings.column("code")
+            return [self.findings[i] for i, code in enumerate(codes) if code.startswith(prefixes)]
+        return [f for f in self.findings if f.code.startswith(prefixes)]
 
 
 @dataclass
@@ -111,7 +122,7 @@ def _run(engine: sa.Engine, paths: Sequence[Path], today: dt.date | None, jobs: 
     books = [outcomes[p] for p in files]
     touched = _book_ids(engine, [b.path for b in books if b.status == "synced"])
     with engine.begin() as conn:
-        conflicts = order_conflicts(conn, touched) if touched else []
+        conflicts = row_conflicts(conn, touched) if touched else []
         conn.execute(
             s.runs.update()
             .where(s.runs.c.id == run_id)
@@ -135,7 +146,7 @@ def sync_book(book_path: Path) -> str:
     if book.written is not None:
         w = book.written
         lines.append(f"{w.added} rows added, {w.changed} changed, {w.removed} removed.")
-    lines += [f"{f.code}: {f.message}" for f in book.findings if f.code.startswith(("sync-", "fx-"))]
+    lines += [f"{f.code}: {f.message}" for f in book.sync_findings()]
     lines += [f"{c.path.name} row {c.finding.row}: {c.finding.message}" for c in report.conflicts[:20]]
     if len(report.conflicts) > 20:
         lines.append(f"... and {len(report.conflicts) - 20} more conflicts (sheetsync report lists them).")
@@ -176,15 +187,28 @@ def _load(loader: Loader, state: FileState | None, outcome: Outcome[ReadForStore
     if outcome.error is not None or state is None or read is None:
         error = outcome.error or FileError("file-unreadable", f"{outcome.path}: could not be read.")
         return BookSync(outcome.path, "error", error=error)
-    checked = list(read.findings)
+    checked = read.findings
     if read.view:
         return BookSync(outcome.path, "skipped", checked, note="a view pulled from the store")
     if read.extract is None:
         return BookSync(outcome.path, "skipped", checked, note="not an order book (no Orders or Lines)")
+    started = time.perf_counter()
     written = loader.write(state, read.extract, read.findings, read.judged_on, read.judged_from)
+    seconds = {**read.seconds, "write": time.perf_counter() - started}
     if written.skipped:
-        return BookSync(outcome.path, "skipped", written.found, written, note=written.skipped)
-    return BookSync(outcome.path, "synced", checked + read.extract.findings + written.found, written)
+        return BookSync(
+            outcome.path, "skipped", written.found, written, note=written.skipped, seconds=seconds
+        )
+    found = _joined(checked, read.extract.findings + written.found)
+    return BookSync(outcome.path, "synced", found, written, seconds=seconds)
+
+
+def _joined(table: FindingTable, more: list[Finding]) -> FindingTable:
+    """The table's findings, then `more`, as one table (no Finding object built for the table's)."""
+    if not more:
+        return table
+    extra = FindingTable.of(more)
+    return FindingTable([table.column(n) + extra.column(n) for n in FIELDS])
 
 
 def _book_ids(engine: sa.Engine, paths: list[Path]) -> set[int]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -122,6 +123,35 @@ def _number(x: float | None) -> str:
     return "" if x is None else f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
+def _print_values(console: Console, report: KpiReport) -> None:
+    """Order value in the base currency per group, the rates used, the orders without a rate."""
+    values = report.values
+    assert values is not None
+    month = " (month of the order date)" if report.by == "month" else ""
+    table = Table(title=f"Order value in base currency{month}", title_justify="left")
+    columns = (("Group", "left"), ("Base", "left"), ("Value", "right"), ("Orders valued", "right"),
+               ("Not valued", "right"))  # fmt: skip
+    for header, justify in columns:
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for group, totals in values.groups.items():
+        for t in totals:
+            table.add_row(group, t.base, f"{t.value:,.2f}", f"{t.orders:,}", f"{t.not_valued:,}")
+    console.print(table)
+    for r in values.rates:
+        as_of = f" as of {r.as_of.isoformat()}" if r.as_of else ""
+        console.print(
+            f"Rate used: 1 {r.currency} = {r.rate} {r.base}{as_of} ({escape(r.book)}, {r.orders:,} orders)"
+        )
+    for f in values.missing:
+        console.print(
+            f"[yellow]{f.code}[/] {f.sheet} row {f.row}: order {escape(str(f.order))}: {escape(f.message)}"
+        )
+    if values.not_valued_books:
+        console.print(
+            f"Not valued (no Base Currency in Settings): {escape(', '.join(values.not_valued_books))}"
+        )
+
+
 def _print_text(report: KpiReport) -> None:
     console = make_console()
     for group, metrics in report.groups.items():
@@ -133,6 +163,8 @@ def _print_text(report: KpiReport) -> None:
         for m in metrics:
             table.add_row(m.name, _number(m.numerator), _number(m.denominator), _value(m), m.note)
         console.print(table)
+    if report.values is not None:
+        _print_values(console, report)
     left_out = ", ".join(f"{why}: {n}" for why, n in report.excluded.items() if n) or "none"
     console.print(f"Left out: {escape(left_out)}")
     for note in report.notes:

@@ -93,9 +93,8 @@ def _line(b: BookSync) -> str:
 def _print_sync(report: SyncReport) -> None:
     console = make_console()
     for b in report.books:
-        for f in b.findings:
-            if f.code.startswith(("sync-", "fx-")):
-                console.print(f"{escape(b.path.name)}: {f.severity.value} {f.code}: {escape(f.message)}")
+        for f in b.sync_findings():
+            console.print(f"{escape(b.path.name)}: {f.severity.value} {f.code}: {escape(f.message)}")
     for c in report.conflicts:
         f = c.finding
         console.print(

@@ -566,6 +566,10 @@ COLUMN_MAP_EXAMPLES: tuple[tuple[str, str, str], ...] = (
     ("Orders", "Handled By", "Coordinator"),
     ("Orders", "Scheduled Delivery", "ETA Plan"),
 )
+# The Lists sheet's Rates table: 1 unit of Currency = Rate to Base units of the Settings
+# `Base Currency`, as of a date (the latest As Of wins). The template ships it empty.
+RATES_HEADERS = ("Currency", "Rate to Base", "As Of")
+RATES_EXAMPLES: tuple[tuple[str, str, str], ...] = ()
 ISSUES_SHEET = "Issues"
 
 TABLE_SHEETS: tuple[Sheet, ...] = (ORDERS, LINES, SHIPMENTS, DOCUMENTS)

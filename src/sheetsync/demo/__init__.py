@@ -15,7 +15,7 @@ from sheetsync.demo.catalogue import EXPORTER_ADDRESS, EXPORTER_NAME
 from sheetsync.demo.inject import inject
 from sheetsync.demo.messy import RENAMED, TITLE_ROWS, mess_up
 from sheetsync.demo.model import DemoData, Injected, Row
-from sheetsync.demo.orders import day, make_order
+from sheetsync.demo.orders import BASE_CURRENCY, base_rates, day, make_order
 from sheetsync.demo.workbook import write_demo
 
 __all__ = ["DemoData", "Injected", "Row", "demo_rows", "write_demo"]
@@ -56,9 +56,11 @@ def demo_rows(
             "Exporter Address": EXPORTER_ADDRESS,
             "Today": day(today),
             "Due Soon Days": 7,
+            "Base Currency": BASE_CURRENCY,
         },
         title_rows={"Orders": TITLE_ROWS} if messy else {},
         headers=RENAMED if messy else {},
+        rates=base_rates(today),
     )
     data.injected = data.number(pending)
     return data

@@ -43,6 +43,7 @@ class DemoData:
     injected: list[Injected] = field(default_factory=list)
     title_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    rates: list[tuple[str, float, dt.date]] = field(default_factory=list)  # the Rates table on Lists
 
     def rows(self) -> dict[str, list[Row]]:
         return {"Orders": self.orders, "Lines": self.lines, "Shipments": self.shipments}

@@ -30,7 +30,17 @@ from sheetsync.demo.model import Row
 from sheetsync.demo.shipping import make_shipments
 from sheetsync.demo.timeline import Timeline, build_timeline
 
-RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "JPY": 150.0}
+RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "JPY": 150.0}  # units of each currency per US dollar
+BASE_CURRENCY = "USD"
+
+
+def base_rates(today: dt.date) -> list[tuple[str, float, dt.date]]:
+    """The demo's Rates table: 1 unit of each currency in US dollars (6 significant digits), as of
+    the first of this month."""
+    as_of = today.replace(day=1)
+    return [(c, float(f"{1 / per_usd:.6g}"), as_of) for c, per_usd in RATES.items() if c != BASE_CURRENCY]
+
+
 COLOURS = (
     ("WHT", "white"),
     ("NVY", "navy"),

@@ -19,10 +19,10 @@ def write_demo(path: Path, data: DemoData, *, force: bool = False) -> Path:
     """
     path = Path(path)
     if not data.title_rows and not data.headers:
-        return build_template(path, data.rows(), data.settings, force=force)
+        return build_template(path, data.rows(), data.settings, force=force, rates=data.rates)
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists; use force=True (--force) to replace it")
     with tempfile.TemporaryDirectory(prefix="sheetsync-demo-") as work, atomic_output(path) as laid_out:
-        plain = build_template(Path(work) / "plain.xlsx", data.rows(), data.settings)
+        plain = build_template(Path(work) / "plain.xlsx", data.rows(), data.settings, rates=data.rates)
         apply_layout(plain, laid_out, data.title_rows, data.headers)
     return path

@@ -27,6 +27,7 @@ from sheetsync.reporting.kpi_facts import (
     milestone_events,
     order_facts,
 )
+from sheetsync.reporting.order_value import OrderValues, order_values
 from sheetsync.rules.engine import REGISTRY, Context, run_rules
 from sheetsync.rules.judge import judge_date
 from sheetsync.rules.normalise import normalise_book
@@ -64,6 +65,7 @@ class KpiReport:
     excluded: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     judged: dict[str, int] = field(default_factory=dict)  # delivered orders by how they were judged
+    values: OrderValues | None = None  # order value in the base currency, per group
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,7 @@ class KpiReport:
             "excluded": self.excluded,
             "judged": self.judged,
             "notes": self.notes,
+            "values": None if self.values is None else self.values.as_dict(),
         }
 
 
@@ -256,4 +259,5 @@ def compute_kpis(
     notes[1:1] = [
         f"Delivery judged {how}: {n:,} orders" for how, n in judged.items() if n and how != AT_POINT
     ]
-    return KpiReport(day, by, _grouped(ev, by), excluded, notes, judged)
+    values = order_values(books, by)
+    return KpiReport(day, by, _grouped(ev, by), excluded, notes, judged, values)

@@ -2,7 +2,7 @@
 
 Runs in the isolated child that read the book (see `sheetsync.actions.sync`), so it is built
 column by column: each value becomes canonical text once (dates ISO, numbers in their shortest
-form), each row one JSON object (contract key -> text), digested with BLAKE2b. An order is
+form), each row one JSON object (contract key -> text), digested in bulk (SipHash, 128 bits). An order is
 identified by (normalised Buyer, Order No); lines, shipments and documents take the buyer of
 their order in the same book. Money is integer minor units, rounded half-up from the cell's
 shortest decimal text, never through a float sum.
@@ -10,26 +10,26 @@ shortest decimal text, never through a float sum.
 
 from __future__ import annotations
 
-import hashlib
+import binascii
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from json.encoder import encode_basestring
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sheetsync.book import Book, Rate, SheetData
-from sheetsync.contract.codelists import ZERO_DECIMAL_CURRENCIES
-from sheetsync.contract.model import Kind
+from sheetsync.contract.model import Column, Kind
 from sheetsync.findings import Finding, finding
+from sheetsync.money import from_minor, line_minor, minor_exponent, to_minor
 from sheetsync.rules.orderdata import order_keys
 from sheetsync.rules.parties import normalise_party
 
 ORDER_AMOUNT = "order_amount"  # an order's total over its lines, kept with its values
 KINDS = ("orders", "lines", "shipments", "documents")
 SHEET_OF_KIND = {"orders": "Orders", "lines": "Lines", "shipments": "Shipments", "documents": "Documents"}
-THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 COLUMNS = (
     "row_key",
     "buyer_key",
@@ -44,149 +44,180 @@ COLUMNS = (
 Row = tuple[str, str, str, str, int, str, str | None, int | None, str]  # in COLUMNS order
 
 
-def minor_exponent(currency: str | None) -> int:
-    """Digits after the point in `currency`'s minor unit (ISO 4217): JPY 0, USD 2, KWD 3."""
-    if currency in ZERO_DECIMAL_CURRENCIES:
-        return 0
-    return 3 if currency in THREE_DECIMAL_CURRENCIES else 2
-
-
-def to_minor(amount: float, currency: str | None) -> int:
-    """A float cell's amount in integer minor units, read through its shortest decimal text."""
-    exponent = minor_exponent(currency)
-    return int(Decimal(repr(float(amount))).scaleb(exponent).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def from_minor(minor: int, currency: str | None) -> Decimal:
-    return Decimal(minor).scaleb(-minor_exponent(currency))
-
-
 @dataclass
 class Extract:
-    """What the store keeps of one book (rows in `COLUMNS` order, by kind) and what sync found."""
+    """What the store keeps of one book (a table in `COLUMNS` per kind) and what sync found.
 
-    rows: dict[str, list[Row]]
+    The tables are Arrow: the child hands them to the parent as a few flat buffers, and the
+    parent writes them in bulk without a Python object per cell.
+    """
+
+    rows: dict[str, pa.Table]
     rates: list[Rate]
     base_currency: str
     findings: list[Finding] = field(default_factory=list)
 
+    def row_list(self, kind: str) -> list[Row]:
+        """One kind's rows as tuples in `COLUMNS` order (none when the book has no such sheet)."""
+        table = self.rows.get(kind)
+        if table is None:
+            return []
+        return list(zip(*(table.column(n).to_pylist() for n in COLUMNS), strict=True))
 
-def _json_texts(sd: SheetData) -> list[list[str]]:
-    """Per contract column, each row's `"key":"text"` JSON member ("" when blank, left out).
 
-    Each distinct value is formatted once (`pd.factorize`): a column holds far fewer distinct
-    values than rows.
+SCHEMA = pa.schema([
+    ("row_key", pa.string()), ("buyer_key", pa.string()), ("order_key", pa.string()), ("sheet", pa.string()),
+    ("excel_row", pa.int64()), ("digest", pa.string()), ("currency", pa.string()),
+    ("amount_minor", pa.int64()), ("data", pa.string()),
+])  # fmt: skip
+
+
+def _strings(values: Any) -> pa.Array:
+    """A column of text as an Arrow string array (nulls kept)."""
+    return pa.array(values, type=pa.large_string()).cast(pa.string())
+
+
+def _json_member(column: Column, values: pd.Series) -> pa.Array:
+    """Each row's `"key":"text",` JSON member for one contract column ("" when blank).
+
+    Each distinct value is formatted once (`pd.factorize`: a column holds far fewer distinct
+    values than rows), dates and numbers in bulk, and the members are taken from those.
     """
-    members: list[list[str]] = []
-    for column in sd.contract.columns:
-        codes, uniques = pd.factorize(sd.frame[column.key])
-        head = encode_basestring(column.key) + ":"
-        texts = [head + encode_basestring(_canonical(column.kind, u)) for u in uniques] + [""]
-        members.append(np.array(texts, dtype=object)[codes].tolist())
-    return members
+    codes, uniques = pd.factorize(values)
+    if column.kind is Kind.DATE:
+        texts = pd.DatetimeIndex(uniques).strftime("%Y-%m-%d").tolist()
+    elif column.kind is Kind.TIMESTAMP:
+        texts = [str(pd.Timestamp(u).isoformat()) for u in uniques]
+    elif column.kind in (Kind.DECIMAL, Kind.INT):  # the shortest text that reads back as the float
+        shortest = np.asarray(uniques, dtype=float).astype(str).tolist()
+        texts = [t[:-2] if t.endswith(".0") else t for t in shortest]
+    else:
+        texts = [encode_basestring(str(u))[1:-1] for u in uniques.to_numpy(dtype=object).tolist()]
+    head = encode_basestring(column.key)[:-1] + '":"'
+    members = [f'{head}{t}",' for t in texts]
+    members.append("")
+    return pa.array(members, type=pa.string()).take(pa.array(np.where(codes < 0, len(texts), codes)))
 
 
-def _canonical(kind: Kind, value: Any) -> str:
-    """One cell's canonical text: dates ISO, numbers in their shortest decimal form, text as is."""
-    if kind is Kind.DATE:
-        return str(pd.Timestamp(value).date().isoformat())
-    if kind is Kind.TIMESTAMP:
-        return str(pd.Timestamp(value).isoformat())
-    if kind in (Kind.DECIMAL, Kind.INT):
-        text = repr(float(value))
-        return text[:-2] if text.endswith(".0") else text
-    return str(value)
+def _json(members: list[pa.Array], rows: int) -> pa.Array:
+    """Each row's JSON object from its members (blank columns left out)."""
+    if not members:
+        return pa.array(["{}"] * rows, type=pa.string())
+    joined = pc.binary_join_element_wise(pa.scalar("{"), *members, "")
+    return pc.binary_join_element_wise(pc.ascii_rtrim(joined, characters=","), pa.scalar("}"), "")
 
 
-def _rows(sd: SheetData, row_key: list[str], order_key: list[str], buyer: list[str],
-          money: tuple[list[str | None], list[int | None]] | None = None,
-          extra: list[str] | None = None) -> list[Row]:  # fmt: skip
+def _digests(data: pa.Array) -> pa.Array:
+    """A 128-bit digest of each row's JSON, in bulk: SipHash-2-4 under two fixed keys (pandas'
+    `hash_array`), as 32 hex digits. It only tells a changed row from an unchanged one."""
+    values = data.to_numpy(zero_copy_only=False)
+    pair = np.empty((len(values), 2), dtype=">u8")
+    pair[:, 0] = pd.util.hash_array(values, hash_key=_HASH_KEYS[0], categorize=False)
+    pair[:, 1] = pd.util.hash_array(values, hash_key=_HASH_KEYS[1], categorize=False)
+    hexed = np.frombuffer(binascii.hexlify(pair.tobytes()), dtype="S32")
+    return pa.array(hexed, type=pa.binary()).cast(pa.string())
+
+
+_HASH_KEYS = ("sheetsync-store1", "sheetsync-store2")
+
+
+def _table(sd: SheetData, row_key: pa.Array, order_key: pa.Array, buyer: pa.Array,
+           money: tuple[pa.Array, pa.Array] | None = None,
+           extra: pa.Array | None = None) -> pa.Table:  # fmt: skip
     """The store's rows of one sheet: keys, source location, digest, money, JSON values."""
-    members = _json_texts(sd)
+    members = [_json_member(c, sd.frame[c.key]) for c in sd.contract.columns]
     if extra is not None:
         members.append(extra)
-    data = (
-        ["{" + ",".join(filter(None, parts)) + "}" for parts in zip(*members, strict=True)] if members else []
-    )
-    digests = [hashlib.blake2b(d.encode(), digest_size=12).hexdigest() for d in data]
-    rows = sd.frame.index.to_numpy(dtype=np.int64).tolist()
-    currency, amount = money if money is not None else ([None] * len(rows), [None] * len(rows))
-    return list(zip(_unique(row_key, rows), buyer, order_key, [sd.name] * len(rows), rows, digests,
-                    currency, amount, data, strict=True))  # fmt: skip
+    n = len(sd.frame)
+    data = _json(members, n)
+    rows = pa.array(sd.frame.index.to_numpy(dtype=np.int64))
+    currency, amount = money if money is not None else (pa.nulls(n, pa.string()), pa.nulls(n, pa.int64()))
+    sheet = pa.array([sd.name] * n, type=pa.string())
+    columns = [_unique(row_key, rows), buyer, order_key, sheet, rows, _digests(data), currency, amount, data]
+    return pa.Table.from_arrays(columns, schema=SCHEMA)
 
 
-def _unique(keys: list[str], rows: list[int]) -> list[str]:
+def _unique(keys: pa.Array, rows: pa.Array) -> pa.Array:
     """Row keys, a repeat or a blank one made unique by its Excel row (`key@row`)."""
-    seen: set[str] = set()
-    out = []
-    for key, row in zip(keys, rows, strict=True):
-        out.append(key if key and key not in seen else f"{key}@{row}")
-        seen.add(key)
-    return out
+    series = pd.Series(keys.to_numpy(zero_copy_only=False), dtype=object)
+    clash = (series == "").to_numpy() | series.duplicated().to_numpy()
+    if not clash.any():
+        return keys
+    at = pc.binary_join_element_wise(keys, pc.cast(rows, pa.string()), "@")
+    return pc.if_else(pa.array(clash), at, keys)
 
 
-def _texts(series: pd.Series) -> list[str]:
-    return ["" if v is None or v != v else str(v) for v in series.to_numpy(dtype=object)]
+def _keys(series: pd.Series) -> pa.Array:
+    """Order keys (trimmed, lower-cased; "" when blank) as Arrow strings."""
+    return pc.fill_null(_strings(order_keys(series).array), "")
 
 
 def extract(book: Book) -> Extract:
     """The store's rows of a book already judged (its codes normalised by `check_book`)."""
     orders = book.sheets["Orders"]
-    okeys = _texts(order_keys(orders.frame["order_no"]))
-    buyers = [normalise_party(b) if b else "" for b in _texts(orders.frame["buyer"])]
-    currencies = [c or None for c in _texts(orders.frame["currency"])]
-    buyer_of: dict[str, str] = {}
-    currency_of: dict[str, str | None] = {}
-    for key, buyer, currency in zip(okeys, buyers, currencies, strict=True):
-        if key and key not in buyer_of:
-            buyer_of[key], currency_of[key] = buyer, currency
-    rows: dict[str, list[Row]] = {}
-    totals: dict[str, int] = {}
+    okeys = _keys(orders.frame["order_no"])
+    codes, names = pd.factorize(orders.frame["buyer"])
+    normal = [normalise_party(str(n)) if n else "" for n in names]
+    buyers = pa.array([*normal, ""], type=pa.string()).take(pa.array(np.where(codes < 0, len(normal), codes)))
+    currencies = pc.if_else(pc.equal(_strings(orders.frame["currency"].array), ""), None,
+                            _strings(orders.frame["currency"].array))  # fmt: skip
+    first = pd.DataFrame({"key": okeys.to_numpy(zero_copy_only=False),
+                          "buyer": buyers.to_numpy(zero_copy_only=False),
+                          "currency": currencies.to_numpy(zero_copy_only=False)})  # fmt: skip
+    first = first[first["key"] != ""].drop_duplicates("key").set_index("key")
+    tables: dict[str, pa.Table] = {}
+    totals = pd.Series(dtype="int64")
     for kind in ("lines", "shipments", "documents"):
         sd = book.get(SHEET_OF_KIND[kind])
         if sd is None:
             continue
-        keys = _texts(order_keys(sd.frame["order_no"]))
-        own = {"lines": "line", "shipments": "shipment_no", "documents": "doc_no"}[kind]
+        keys = _keys(sd.frame["order_no"])
+        key_list = keys.to_numpy(zero_copy_only=False)
+        of_order = first.reindex(key_list)
+        buyer = pc.fill_null(_strings(of_order["buyer"].to_numpy(dtype=object)), "")
+        money = None
         if kind == "lines":
-            lines = ["" if n != n else _canonical(Kind.INT, n) for n in sd.frame["line"].tolist()]
-            row_key = [f"{k}|{n}" for k, n in zip(keys, lines, strict=True)]
-            money = _line_money(sd, [currency_of.get(k) for k in keys])
-            for key, minor in zip(keys, money[1], strict=True):
-                if key and minor is not None:
-                    totals[key] = totals.get(key, 0) + minor
+            number = sd.frame["line"].to_numpy(dtype=float)
+            lines = _int_texts(number)
+            row_key = pc.binary_join_element_wise(keys, pa.array(lines, type=pa.string()), "|")
+            money = _line_money(sd, of_order["currency"].to_numpy(dtype=object))
+            amounts = pd.Series(money[1].to_numpy(zero_copy_only=False), dtype="Int64")
+            valid = (key_list != "") & amounts.notna().to_numpy()
+            totals = amounts[valid].groupby(key_list[valid]).sum()
         else:
-            row_key, money = _texts(order_keys(sd.frame[own])), None
-        rows[kind] = _rows(sd, row_key, keys, [buyer_of.get(k, "") for k in keys], money)
-    amounts = [totals.get(k) if k else None for k in okeys]
+            own = {"shipments": "shipment_no", "documents": "doc_no"}[kind]
+            row_key = _keys(sd.frame[own])
+        tables[kind] = _table(sd, row_key, keys, buyer, money)
+    order_list = okeys.to_numpy(zero_copy_only=False)
+    amounts = totals.reindex(order_list)
+    amount_list: list[int | None] = [None if a is pd.NA or k == "" else int(a)
+                                     for a, k in zip(amounts.tolist(), order_list, strict=True)]  # fmt: skip
     amount_text = [
-        "" if a is None else f'"{ORDER_AMOUNT}":"{from_minor(a, c)}"'
-        for a, c in zip(amounts, currencies, strict=True)
+        "" if a is None else f'"{ORDER_AMOUNT}":"{from_minor(a, c)}",'
+        for a, c in zip(amount_list, currencies.to_pylist(), strict=True)
     ]
-    rows["orders"] = _rows(orders, okeys, okeys, buyers, (currencies, amounts), amount_text)
+    money = (currencies, pa.array(amount_list, type=pa.int64()))
+    tables["orders"] = _table(orders, okeys, okeys, buyers, money, pa.array(amount_text, type=pa.string()))
     found = _missing_rates(book, orders)
-    return Extract({k: rows[k] for k in KINDS if k in rows}, list(book.rates),
+    return Extract({k: tables[k] for k in KINDS if k in tables}, list(book.rates),
                    book.settings.base_currency.strip().upper(), found)  # fmt: skip
 
 
-def _line_money(sd: SheetData, currency: list[str | None]) -> tuple[list[str | None], list[int | None]]:
-    """Each line's amount (Amount, else Quantity x Unit Price) in its order's minor units.
+def _int_texts(number: np.ndarray) -> np.ndarray:
+    """Line numbers in their shortest text (`3`, `2.5`), blanks as ""."""
+    texts = np.where(np.isnan(number), 0.0, number).astype(str).astype(object)
+    whole = np.char.endswith(texts.astype(str), ".0")
+    texts[whole] = [t[:-2] for t in texts[whole]]
+    texts[np.isnan(number)] = ""
+    return texts
 
-    Scaled and rounded in bulk; a value within a hair of a half (where a float could round the
-    wrong way) is rounded again through its decimal text.
-    """
-    amount = sd.frame["amount"].fillna(sd.frame["quantity"] * sd.frame["unit_price"]).to_numpy(dtype=float)
-    exponent = np.array([minor_exponent(c) for c in currency], dtype=float)
-    scaled = amount * 10.0**exponent
-    rounded = np.floor(scaled + 0.5)
-    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
-    minor: list[int | None] = []
-    for a, r, half, c in zip(amount, rounded, near_half, currency, strict=True):
-        if c is None or a != a:
-            minor.append(None)
-        else:
-            minor.append(to_minor(a, c) if half else int(r))
-    return currency, minor
+
+def _line_money(sd: SheetData, currency: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """Each line's currency (its order's) and amount in minor units (`money.line_minor`)."""
+    minor, valid = line_minor(sd, currency)
+    currencies = pa.array([c if k else None for c, k in zip(currency, pd.notna(currency), strict=True)],
+                          type=pa.string())  # fmt: skip
+    return currencies, pa.array(minor, mask=~valid)
 
 
 def _missing_rates(book: Book, orders: SheetData) -> list[Finding]:

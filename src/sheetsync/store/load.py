@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -123,6 +127,28 @@ def bulk_insert(
         cursor.close()
 
 
+def insert_table(conn: sa.Connection, table: sa.Table, head: dict[str, Any], rows: pa.Table) -> None:
+    """Insert an Arrow table's rows, each led by the constant columns `head` (name -> value):
+    COPY of CSV written by Arrow on PostgreSQL (no Python object per cell), executemany on SQLite."""
+    if rows.num_rows == 0:
+        return
+    if conn.dialect.name == "postgresql":
+        for name, value in reversed(head.items()):
+            rows = rows.add_column(0, name, pa.array([value] * rows.num_rows))
+        buffer = io.BytesIO()
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
+        pa_csv.write_csv(rows, buffer, options)
+        quoted = ", ".join(f'"{n}"' for n in rows.column_names)
+        raw: Any = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
+            view = buffer.getbuffer()
+            for start in range(0, len(view), 1 << 24):
+                copy.write(view[start : start + (1 << 24)])
+        return
+    values = [repeat(v, rows.num_rows) for v in head.values()] + [c.to_pylist() for c in rows.columns]
+    bulk_insert(conn, table, (*head, *rows.column_names), list(zip(*values, strict=False)))
+
+
 class Loader:
     """Writes books of one sync run into a store."""
 
@@ -166,14 +192,7 @@ class Loader:
                 return written
             book_id = book.id if book is not None else self._new_book(conn, state)
             for kind in KINDS:
-                self._sync_kind(
-                    conn,
-                    book_id,
-                    kind,
-                    extract.rows.get(kind, []),
-                    written,
-                    first=book is None or not book.digest,
-                )
+                self._sync_kind(conn, book_id, kind, extract, written, first=book is None or not book.digest)
             self._sync_rates(conn, book_id, extract)
             found = list(checked.records()) + [_record(f) for f in extract.findings + written.found]
             self._sync_findings(conn, book_id, judged_on, found, written)
@@ -220,18 +239,30 @@ class Loader:
         assert key is not None
         return int(key[0])
 
-    def _sync_kind(self, conn: sa.Connection, book_id: int, kind: str, new: list[Row], w: Written,
+    def _sync_kind(self, conn: sa.Connection, book_id: int, kind: str, extract: Extract, w: Written,
                    first: bool) -> None:  # fmt: skip
         """Diff one kind of row against the store and write the difference and its history.
 
         A book's first sync records each order as added, not each of its lines, shipments and
         documents (they are where the order is); later syncs record every row added or removed.
+        A kind the store has none of yet goes in whole, straight from the Arrow table.
         """
         r = s.records.c
         query = sa.select(r.id, r.row_key, r.digest, r.sheet, r.excel_row).where(
             r.book_id == book_id, r.kind == kind
         )
         old = {row.row_key: row for row in conn.execute(query)}
+        table = extract.rows.get(kind)
+        if not old and table is not None:
+            insert_table(conn, s.records, {"book_id": book_id, "kind": kind}, table)
+            w.added += table.num_rows
+            if kind == "orders" or not first:
+                stamp = (self.run_id, book_id, db_value(conn, now()), kind)
+                keys = [table.column(n).to_pylist() for n in COLUMNS[:5]]
+                added_rows = [(*stamp, *key, ROW, None, "added") for key in zip(*keys, strict=True)]
+                bulk_insert(conn, s.changes, CHANGE_COLUMNS, added_rows)
+            return
+        new = extract.row_list(kind)
         added: list[Row] = []
         changed: list[tuple[int, Row]] = []
         moved: list[dict[str, Any]] = []
@@ -248,12 +279,14 @@ class Loader:
         logged = added if kind == "orders" or not first else []
         history: list[tuple[Any, ...]] = [(*stamp, *row[:5], ROW, None, "added") for row in logged]
         bulk_insert(conn, s.records, ("book_id", "kind", *COLUMNS), [(book_id, kind, *row) for row in added])
+        restamped = 0  # same values under a digest of an older sheetsync: rewritten, not a change
         if changed:
             olds = self._rows_of(conn, [rid for rid, _ in changed])
             for rid, row in changed:
                 before, after = json.loads(olds[rid]["data"]), json.loads(row[8])
                 fields = sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k))
                 history += [(*stamp, *row[:5], k, before.get(k), after.get(k)) for k in fields]
+                restamped += not fields and olds[rid]["excel_row"] == row[4] and olds[rid]["sheet"] == row[3]
             self._update(conn, changed)
         if moved:
             conn.execute(
@@ -273,7 +306,7 @@ class Loader:
                 conn.execute(s.records.delete().where(r.id.in_(part)))
         bulk_insert(conn, s.changes, CHANGE_COLUMNS, history)
         w.added += len(added)
-        w.changed += len(changed)
+        w.changed += len(changed) - restamped
         w.moved += len(moved)
         w.removed += len(gone)
         w.fields_changed += sum(1 for h in history if h[9] != ROW)
@@ -313,8 +346,16 @@ class Loader:
         if current == digest:
             return
         conn.execute(s.findings.delete().where(s.findings.c.book_id == book_id))
-        rows = [(book_id, self.run_id, db_value(conn, judged_on), *v) for v in values]
-        bulk_insert(conn, s.findings, FINDING_COLUMNS, rows)
+        judged = db_value(conn, judged_on)
+        names = FINDING_COLUMNS[3:]
+        if conn.dialect.name == "postgresql" and values:  # Arrow's CSV to COPY: no Python call per row
+            cells = zip(names, zip(*values, strict=True), strict=True)
+            columns = [pa.array(list(c), type=pa.int64() if n == "row" else pa.string()) for n, c in cells]
+            head = {"book_id": book_id, "run_id": self.run_id, "judged_on": judged_on.isoformat()}
+            insert_table(conn, s.findings, head, pa.Table.from_arrays(columns, names=list(names)))
+        else:
+            rows = [(book_id, self.run_id, judged, *v) for v in values]
+            bulk_insert(conn, s.findings, FINDING_COLUMNS, rows)
         conn.execute(s.books.update().where(s.books.c.id == book_id).values(findings_digest=digest))
         w.findings_written = True
 

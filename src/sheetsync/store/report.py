@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import xlsxwriter
 
 from sheetsync.findings import Severity
 from sheetsync.store import schema as s
-from sheetsync.store.conflicts import order_conflicts
+from sheetsync.store.conflicts import row_conflicts
 from sheetsync.store.extract import from_minor
 
 LATE_CODES = (
@@ -110,7 +110,7 @@ def _orders(
             rate = Decimal(1)
         elif base and (row.path, row.currency) in rates:
             _, rate, as_of = rates[(row.path, row.currency)]
-        value = None if amount is None or rate is None else (amount * rate).quantize(CENT)
+        value = None if amount is None or rate is None else (amount * rate).quantize(CENT, ROUND_HALF_UP)
         if base and row.currency and rate is None:
             missing.append(
                 {
@@ -172,7 +172,7 @@ def _late(conn: sa.Connection) -> list[dict[str, Any]]:
 
 
 def _conflicts(conn: sa.Connection) -> list[dict[str, Any]]:
-    return [{"book": str(c.path), **c.finding.as_dict()} for c in order_conflicts(conn)]
+    return [{"book": str(c.path), **c.finding.as_dict()} for c in row_conflicts(conn)]
 
 
 def _value(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:

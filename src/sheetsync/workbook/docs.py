@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheetsync.contract import CONTRACT_VERSION, SETTINGS, TABLE_SHEETS, Column, Sheet, When
-from sheetsync.contract.sheets import COLUMN_MAP_EXAMPLES, COLUMN_MAP_HEADERS
+from sheetsync.contract.sheets import COLUMN_MAP_EXAMPLES, COLUMN_MAP_HEADERS, RATES_EXAMPLES, RATES_HEADERS
 from sheetsync.findings import CATALOGUE, FILE_ERRORS, WRITE_ERRORS
 from sheetsync.io.atomic import atomic_output
 from sheetsync.workbook.lists import defined_name, list_columns, list_name
@@ -131,6 +131,18 @@ def render_contract() -> str:
         lines.append(f"| {header} | `{defined_name(header)}` | {_cell(shown)} |")
     lines += ["", "### Column Map", "", "| " + " | ".join(COLUMN_MAP_HEADERS) + " |", "|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in COLUMN_MAP_EXAMPLES]
+    lines += [
+        "",
+        "### Rates",
+        "",
+        "1 unit of Currency = Rate to Base units of the Settings `Base Currency`; the latest As Of wins. "
+        "Totals across currencies (`sheetsync kpi`, `sheetsync report`) use it; an order in a currency "
+        "without a rate is an `fx-rate-missing` finding, never a zero. The template ships it empty.",
+        "",
+        "| " + " | ".join(RATES_HEADERS) + " |",
+        "|---|---|---|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in RATES_EXAMPLES]
     lines += ["", "## Settings", "", "| Setting | Default | Explanation |", "|---|---|---|"]
     for key, default, explanation in SETTINGS:
         shown = "" if default is None else str(default)

@@ -25,7 +25,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from sheetsync.contract import CONTRACT_VERSION, TABLE_SHEETS, Sheet
-from sheetsync.contract.sheets import COLUMN_MAP_EXAMPLES, COLUMN_MAP_HEADERS
+from sheetsync.contract.sheets import COLUMN_MAP_EXAMPLES, COLUMN_MAP_HEADERS, RATES_EXAMPLES, RATES_HEADERS
 from sheetsync.io.atomic import atomic_output
 from sheetsync.io.new_workbook import OPTIONS
 from sheetsync.workbook.cells import RowXml, table_formula
@@ -46,6 +46,7 @@ from sheetsync.workbook.splice import SheetRows, splice
 
 TableRows = Sequence[Mapping[str, object]]
 Rows = Mapping[str, TableRows]
+RateRow = tuple[str, float | str, dt.date | str | None]  # currency, rate to base, as of
 
 DATE_FMT = "yyyy-mm-dd"
 CREATED = dt.datetime(2026, 1, 1)  # fixed, so that two builds are identical
@@ -61,12 +62,14 @@ def build_template(
     settings: Mapping[str, object] | None = None,
     *,
     force: bool = False,
+    rates: Sequence[RateRow] = (),
 ) -> Path:
     """Write the workbook to `path` (refusing to replace a file unless `force`); return `path`.
 
     `rows` maps a sheet name (Orders, Lines, Shipments, Documents) to its data rows, each a dict
     keyed by header or contract key. Lines get the Amount formula unless a row gives an Amount.
-    `settings` overrides Settings values by key (e.g. `{"Date Order": "DMY"}`).
+    `settings` overrides Settings values by key (e.g. `{"Date Order": "DMY"}`); `rates` fills the
+    Rates table on Lists: (currency, rate to the base currency, as of).
     """
     path = Path(path)
     if path.exists() and not force:
@@ -75,11 +78,13 @@ def build_template(
     if unknown:
         raise ValueError(f"Unknown sheet(s) in rows: {', '.join(unknown)}")
     with atomic_output(path) as tmp:
-        _write_book(tmp, rows or {}, settings)
+        _write_book(tmp, rows or {}, settings, rates)
     return path
 
 
-def _write_book(target: Path, rows: Rows, settings: Mapping[str, object] | None) -> None:
+def _write_book(
+    target: Path, rows: Rows, settings: Mapping[str, object] | None, rates: Sequence[RateRow] = ()
+) -> None:
     """The skeleton with xlsxwriter (everything but data rows), then the rows spliced in."""
     skeleton = io.BytesIO()
     workbook = xlsxwriter.Workbook(skeleton, {"in_memory": True, **OPTIONS})
@@ -87,7 +92,7 @@ def _write_book(target: Path, rows: Rows, settings: Mapping[str, object] | None)
     counts = {sheet.name: max(len(rows.get(sheet.name, ())), 1) for sheet in TABLE_SHEETS}
     for sheet in TABLE_SHEETS:
         _write_table_sheet(workbook.add_worksheet(sheet.name), sheet, formats)
-    _write_lists(workbook, formats)
+    _write_lists(workbook, formats, rates)
     _write_settings(workbook.add_worksheet(SETTINGS_SHEET), settings, formats)
     workbook.set_properties(
         {"title": "Order tracker", "subject": f"sheetsync workbook contract v{CONTRACT_VERSION}",
@@ -140,8 +145,9 @@ def _dropdown(ws: Worksheet, first: int, col: int, last: int, title: str, codeli
     })  # fmt: skip
 
 
-def _write_lists(workbook: xlsxwriter.Workbook, fm: Formats) -> None:
-    """The Lists sheet: one column per code list behind a defined name, the port table, the Column Map."""
+def _write_lists(workbook: xlsxwriter.Workbook, fm: Formats, rates: Sequence[RateRow] = ()) -> None:
+    """The Lists sheet: one column per code list behind a defined name, the port table, the Column Map,
+    the Rates table."""
     ws = workbook.add_worksheet(LISTS_SHEET)
     columns = list_columns()
     for i, (header, values) in enumerate(columns.items()):
@@ -158,6 +164,7 @@ def _write_lists(workbook: xlsxwriter.Workbook, fm: Formats) -> None:
             if r < len(values):
                 ws.write_string(r + 1, i, values[r])
     _write_column_map(ws, len(columns) + 1, fm)
+    _write_rates(ws, len(columns) + len(COLUMN_MAP_HEADERS) + 2, fm, rates)
 
 
 def _write_column_map(ws: Worksheet, first_col: int, fm: Formats) -> None:
@@ -166,6 +173,17 @@ def _write_column_map(ws: Worksheet, first_col: int, fm: Formats) -> None:
     ws.write_row(0, first_col, list(COLUMN_MAP_HEADERS), fm.header)
     for r, row in enumerate(COLUMN_MAP_EXAMPLES, start=1):
         ws.write_row(r, first_col, list(row))
+
+
+def _write_rates(ws: Worksheet, first_col: int, fm: Formats, rates: Sequence[RateRow]) -> None:
+    """The Rates table on Lists: 1 Currency = Rate to Base units of the Settings Base Currency."""
+    ws.set_column(first_col, first_col + len(RATES_HEADERS) - 1, 14)
+    ws.write_row(0, first_col, list(RATES_HEADERS), fm.header)
+    for r, (currency, rate, as_of) in enumerate([*RATES_EXAMPLES, *rates], start=1):
+        ws.write_string(r, first_col, str(currency))
+        ws.write_number(r, first_col + 1, float(rate))
+        if isinstance(as_of, dt.date):
+            ws.write_datetime(r, first_col + 2, dt.datetime.combine(as_of, dt.time()), fm.number(DATE_FMT))
 
 
 def _lists_range(first_col: int, last_col: int, count: int) -> str:

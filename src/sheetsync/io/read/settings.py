@@ -14,7 +14,7 @@ from sheetsync.book import Rate, Settings
 from sheetsync.contract import SETTINGS, SETTINGS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.contract.codelists import MILESTONES
 from sheetsync.contract.headers import HeaderMatcher, sheet_fit
-from sheetsync.contract.sheets import COLUMN_MAP_HEADERS
+from sheetsync.contract.sheets import COLUMN_MAP_HEADERS, RATES_HEADERS
 from sheetsync.findings import Finding, finding
 from sheetsync.io.read import coerce
 
@@ -186,20 +186,22 @@ def _filled(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-_RATE_HEADERS = ("currency", "ratetobase", "asof")
+_RATE_HEADERS = tuple(header_key(h) for h in RATES_HEADERS)  # currency, ratetobase, asof
 
 
 def read_rates(rows: list[list[Any]], row0: int, sheet: str, findings: list[Finding]) -> list[Rate]:
     """The Lists sheet's Rates table (Currency, Rate to Base, As Of); a bad rate is a schema-type finding.
 
-    Rates are kept as exact decimal text: a number cell is read through its shortest repr.
+    Rates are kept as exact decimal text: a number cell is read through its shortest repr. The
+    table's Currency is the one nearest left of Rate to Base (a code list may be headed alike).
     """
     for i, row in enumerate(rows):
         keys = [header_key(v) if isinstance(v, str) else "" for v in row]
-        if not all(k in keys for k in _RATE_HEADERS[:2]):
+        if _RATE_HEADERS[1] not in keys or _RATE_HEADERS[0] not in keys[: keys.index(_RATE_HEADERS[1])]:
             continue
-        c, r = keys.index("currency"), keys.index("ratetobase")
-        a = keys.index("asof") if "asof" in keys else None
+        r = keys.index(_RATE_HEADERS[1])
+        c = r - 1 - keys[:r][::-1].index(_RATE_HEADERS[0])
+        a = r + 1 + keys[r + 1 :].index(_RATE_HEADERS[2]) if _RATE_HEADERS[2] in keys[r + 1 :] else None
         rates: list[Rate] = []
         for j, cells in enumerate(rows[i + 1 :], start=i + 2):
             currency = cells[c] if c < len(cells) else None
