@@ -326,8 +326,8 @@ def unregister_documents(package: Package, doc_nos: Sequence[str]) -> None:
     if sheet is None or not sheet.is_worksheet:
         return
     xml = package.read(sheet.part)
-    text = _cell_texts(package)
-    rows = _rows(xml)
+    text = cell_texts(package)
+    rows = rows_by_number(xml)
     table_part = _table_part(package, sheet.part)
     table = package.read(table_part) if table_part else None
     header, last = _table_rows(table) if table else (_header_row(rows, text), max(rows, default=0))
@@ -337,7 +337,7 @@ def unregister_documents(package: Package, doc_nos: Sequence[str]) -> None:
     body = [n for n in sorted(rows) if header < n <= last]
 
     def doc_no(n: int) -> str:
-        cell = _cells(rows[n]).get(doc)
+        cell = cells_by_column(rows[n]).get(doc)
         return text(cell.group("attrs"), cell.group("body")).strip().casefold() if cell else ""
 
     kept = [n for n in body if doc_no(n) not in gone]
