@@ -37,3 +37,18 @@ def soffice() -> Path:
             pytest.fail(reason + " (SHEETSYNC_REQUIRE_ALL=1)")
         pytest.skip(reason)
     return Path(found)
+
+
+@pytest.fixture(scope="session")
+def uno_python() -> str:
+    """A Python with LibreOffice's `uno` module (Debian: python3-uno), to drive LibreOffice; skip
+    (or fail under SHEETSYNC_REQUIRE_ALL=1) without one."""
+    import subprocess
+
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
+            return candidate
+    reason = "no Python with LibreOffice's uno module; install python3-uno"
+    if os.environ.get("SHEETSYNC_REQUIRE_ALL") == "1":
+        pytest.fail(reason + " (SHEETSYNC_REQUIRE_ALL=1)")
+    pytest.skip(reason)

@@ -7,6 +7,7 @@ that disagrees with the order rows, or a cached value that disagrees with the fo
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -22,10 +23,13 @@ from typer.testing import CliRunner
 
 import rich_book
 from helpers import departed_shipment, line, shipped_order, write_book
+from sheetsync.actions.check import check_path
 from sheetsync.actions.generate import PlanError, generate_file
+from sheetsync.actions.issue import issue_file
 from sheetsync.cli import app
 from sheetsync.documents.pdf import export_pdf
 from sheetsync.documents.plan import tab_name
+from sheetsync.io.ooxml.styles_xml import CHILD, records
 from sheetsync.io.read.reader import read_book
 from sheetsync.workbook.template import build_template
 from test_package_writer import libreoffice_copy, parts
@@ -170,6 +174,43 @@ def test_the_invoice_follows_a_changed_quantity_and_survives_a_sort(
     assert _shown(ci, INVOICE) == INVOICE
 
 
+LO_EDIT = Path(__file__).with_name("lo_edit_book.py")
+
+
+def libreoffice_edit(uno_python: str, book: Path, out: Path, steps: list[dict[str, Any]]) -> Path:
+    """`book` edited in LibreOffice as a user would (`lo_edit_book.py`), recalculated, saved as `out`."""
+    done = subprocess.run(
+        [uno_python, str(LO_EDIT), str(out.parent / "lo-profile"), str(book), str(out), json.dumps(steps)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.libreoffice
+def test_documents_survive_columns_inserted_in_orders_and_lines_and_a_sort_in_libreoffice(
+    generated: Path, tmp_path: Path, soffice: Path, uno_python: str
+) -> None:
+    """In LibreOffice: a column inserted before every referenced column of Orders and of Lines,
+    Lines sorted on Line, descending; recalculated and saved. Every document value is unchanged."""
+    read = read_book(generated)
+    orders, lines = read.sheets["Orders"], read.sheets["Lines"]
+    steps = [
+        {"insert_column": orders.name, "at": 0},
+        {"insert_column": lines.name, "at": 0},
+        {"sort": lines.name, "header_row": lines.header_row, "by": lines.columns["line"].index + 1,
+         "descending": True},
+    ]  # fmt: skip
+    edited = libreoffice_edit(uno_python, generated, tmp_path / "edited.xlsx", steps)
+    after = read_book(edited)
+    assert after.sheets["Orders"].columns["order_no"].index == orders.columns["order_no"].index + 1
+    assert after.sheets["Lines"].frame["line"].tolist() == [2.0, 1.0]  # sorted: line 2 first
+    assert _shown(values(edited, "CI PO-1001"), INVOICE) == INVOICE
+    assert _shown(values(edited, "PL PO-1001"), PACKING) == PACKING
+    assert set(after.tabs) == {"CI PO-1001", "PL PO-1001"}  # the register still finds both tabs
+    assert [f for f in check_path(edited).findings if f.code.startswith("doc-")] == []
+
+
 def test_the_register_keeps_a_row_per_revision_and_the_tab_is_replaced(tmp_path: Path) -> None:
     book = template_book(tmp_path / "book.xlsx")
     generate_file(book, ["PO-1001"], ["invoice"], now=NOW, backup=False)
@@ -241,14 +282,69 @@ def test_bad_requests_get_a_clear_error_and_the_book_is_untouched(tmp_path: Path
     assert book.read_bytes() == before
 
 
-def test_generate_keeps_every_part_of_a_rich_book(tmp_path: Path) -> None:
-    book = rich_book.build(tmp_path / "rich.xlsm", vba=True)
-    out = tmp_path / "out.xlsm"
+LISTING = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+
+
+def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {n for n in before if before[n] != after.get(n)}
+
+
+def _keeps_what_the_book_had(before: dict[str, bytes], after: dict[str, bytes]) -> None:
+    """The parts a document write must change still carry what the book had in them."""
+    for container in CHILD:  # every style record of the book, at its index
+        old = records(before["xl/styles.xml"], container)
+        assert records(after["xl/styles.xml"], container)[: len(old)] == old
+    names = re.compile(rb"<(?:\w+:)?(?:definedName|sheet|pivotCache)\b.*?(?:/>|</(?:\w+:)?definedName>)",
+                       re.S)  # fmt: skip
+    found = names.findall(before["xl/workbook.xml"])
+    assert len(found) >= 6 and all(piece in after["xl/workbook.xml"] for piece in found)  # names, tabs
+    for name, data in before.items():
+        if name.endswith(".rels") or name == "[Content_Types].xml":  # every relationship and type kept
+            for tag in re.findall(rb"<(?:Relationship|Override|Default)\b[^>]*>", data):
+                assert tag in after[name]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xlsm"])
+def test_generate_and_issue_keep_every_part_of_a_rich_book(tmp_path: Path, suffix: str) -> None:
+    """Chart, image, comments, x14 data bars and sparklines, validation, Tables, defined names,
+    cached formula values and the VBA project: what `mark` keeps, `generate` and `issue` keep."""
+    book = rich_book.build(tmp_path / f"rich.{suffix}", vba=suffix == "xlsm")
+    out = tmp_path / f"out.{suffix}"
+    done = generate_file(book, ["PO-1001"], ["invoice"], out=out, now=NOW, backup=False)
+    before, after = parts(book), parts(out)
+    assert _changed(before, after) == LISTING | {"xl/styles.xml"}  # every other part byte for byte
+    _keeps_what_the_book_had(before, after)
+    dashboard = after["xl/worksheets/sheet4.xml"]
+    for piece in (b"x14:dataBar", b"x14:sparklineGroup", b"iconSet", b"dataValidation", b"legacyDrawing"):
+        assert piece in dashboard
+    if suffix == "xlsm":
+        assert after["xl/vbaProject.bin"] == rich_book.vba_project()
+        assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in after["[Content_Types].xml"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cached = openpyxl.load_workbook(out, data_only=True)["Lines"]
+    assert (cached["J2"].value, cached["J3"].value) == (4200, 5)  # the book's cached values
+    issued = tmp_path / f"issued.{suffix}"
+    issue_file(out, done.plan.documents[0].doc_no, out=issued, backup=False, pdf=False, now=NOW)
+    tab, register = "xl/worksheets/sheet6.xml", "xl/worksheets/sheet5.xml"  # the invoice, Documents
+    assert _changed(after, parts(issued)) == {tab, register}
+    assert b"<f>" not in parts(issued)[tab] and b"<f>" in after[tab]
+
+
+@pytest.mark.libreoffice
+def test_generate_keeps_a_pivot_table_and_its_cache(tmp_path: Path, soffice: Path, uno_python: str) -> None:
+    """A pivot table LibreOffice made (Orders by Buyer): its table, cache and records stay byte for byte."""
+    rich = rich_book.build(tmp_path / "rich.xlsx")
+    steps = [{"pivot": "Orders", "rows": 2, "count": 0, "to": "Pivot"}]
+    book = libreoffice_edit(uno_python, rich, tmp_path / "pivot.xlsx", steps)
+    out = tmp_path / "out.xlsx"
     generate_file(book, ["PO-1001"], ["invoice"], out=out, now=NOW, backup=False)
     before, after = parts(book), parts(out)
-    changed = {n for n in before if before[n] != after.get(n)}
-    listing = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
-    assert changed == listing | {"xl/styles.xml"}  # every other part is byte for byte the same
+    pivots = [n for n in before if n.startswith(("xl/pivotTables/", "xl/pivotCache/"))]
+    assert len(pivots) >= 3 and all(after[n] == before[n] for n in pivots)
+    assert _changed(before, after) == LISTING | {"xl/styles.xml"}
+    assert b"<pivotCaches>" in after["xl/workbook.xml"] or b"<x:pivotCaches>" in after["xl/workbook.xml"]
+    _keeps_what_the_book_had(before, after)
 
 
 def test_the_cli_prints_what_it_generated(tmp_path: Path) -> None:
@@ -285,4 +381,46 @@ def test_an_invoice_and_a_packing_list_print_on_one_a4_page(
             assert stem.with_name(stem.name + "-1.png").stat().st_size > 5000
     with zipfile.ZipFile(generated) as z:
         workbook = z.read("xl/workbook.xml").decode()
-    assert "_xlnm.Print_Area" in workbook and "_xlnm.Print_Titles" in workbook
+    # a one-page tab has its print area, and no rows to repeat (LibreOffice opens a book with
+    # hundreds of whole-row print titles in minutes: see test_a_long_document_repeats_its_header_row)
+    assert "_xlnm.Print_Area" in workbook and "_xlnm.Print_Titles" not in workbook
+
+
+def _names(path: Path) -> list[tuple[str, str]]:
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+    return re.findall(r'<definedName name="(_xlnm\.Print_\w+)"[^>]*>([^<]*)</definedName>', workbook)
+
+
+@pytest.fixture(scope="module")
+def long_invoice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A book with the invoice of a 150-line order: its line table runs past one page."""
+    book = tmp_path_factory.mktemp("long") / "long.xlsx"
+    lines = [line(**{"Line": n, "Quantity": 10 + n, "Amount": 3.5 * (10 + n)}) for n in range(1, 151)]
+    rows = {"Orders": [shipped_order(lc=True)], "Lines": lines, "Shipments": [departed_shipment()]}
+    build_template(book, rows, {"Today": dt.date(2026, 11, 25)})
+    generate_file(book, ["PO-1001"], ["invoice"], now=NOW, backup=False)
+    return book
+
+
+def test_a_long_document_repeats_its_header_row(long_invoice: Path) -> None:
+    """A line table past one page repeats its header row (row 18) on every page."""
+    assert dict(_names(long_invoice)) == {
+        "_xlnm.Print_Area": "'CI PO-1001'!$A$1:$H$176",
+        "_xlnm.Print_Titles": "'CI PO-1001'!$18:$18",
+    }
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_header_row_again_on_page_two(
+    long_invoice: Path, tmp_path: Path, soffice: Path
+) -> None:
+    pdf = export_pdf(long_invoice, "CI PO-1001", tmp_path / "pdf")
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("SHEETSYNC_REQUIRE_ALL") == "1":
+            pytest.fail("pdftotext (poppler-utils) is missing and SHEETSYNC_REQUIRE_ALL=1")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True
+    )
+    assert "Description" in second.stdout and "Unit Price" in second.stdout  # the header row, again

@@ -23,7 +23,9 @@ from sheetsync.actions.issue import issue_file
 from sheetsync.documents.issue import series_number
 from sheetsync.io.ooxml.package import Package
 from sheetsync.io.read.reader import read_book
+from sheetsync.io.read.tabs import read_tabs
 from sheetsync.workbook.template import build_template
+from test_package_writer import libreoffice_copy
 
 NOW = dt.datetime(2026, 11, 25, 9, 30)
 DOCS = ["invoice", "packing-list", "shipping-instruction", "origin"]
@@ -50,6 +52,26 @@ def set_cell(path: Path, sheet: str, ref: str, value: str | float) -> None:
     pattern = rf'<c r="{ref}"([^>]*?)(?:/>|>.*?</c>)'
     new, count = re.subn(pattern, typed, xml, count=1, flags=re.S)
     assert count == 1, f"{sheet}!{ref} not found"
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members[part] = new.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def set_cached(path: Path, sheet: str, ref: str, value: str) -> None:
+    """Give the formula cell `sheet!ref` another cached text, its formula kept (a value the
+    formula showed when the book was last calculated)."""
+    package = Package(path)
+    try:
+        part = package.sheet(sheet).part  # type: ignore[union-attr]
+        xml = package.read(part).decode()
+    finally:
+        package.close()
+    pattern = rf'(<c r="{ref}"[^>]*? t="str"[^>]*><f>[^<]*</f>)<v>[^<]*</v>'
+    new, count = re.subn(pattern, lambda m: f"{m.group(1)}<v>{value}</v>", xml, count=1)
+    assert count == 1, f"{sheet}!{ref} holds no text formula"
     with zipfile.ZipFile(path) as z:
         members = {n: z.read(n) for n in z.namelist()}
     members[part] = new.encode()
@@ -133,6 +155,24 @@ CASES: dict[str, tuple[Edit, Found]] = {
     "description in other case": (
         lambda p: set_cell(p, "CI PO-1001", "B19", "COTTON CUSHION COVER 45X45 CM"), [],
     ),
+    "description a live formula shows differs from the line (T vs O)": (
+        lambda p: set_cached(p, "CI PO-1001", "B20", "Cotton cushion cover 45x45 cm"),
+        [("doc-description-mismatch", "CI PO-1001", 20, "Description", "B20")],
+    ),
+    "description a live formula shows is blank (its line lost)": (
+        lambda p: set_cached(p, "CI PO-1001", "B19", ""),
+        [("doc-description-mismatch", "CI PO-1001", 19, "Description", "B19")],
+    ),
+    "description a live formula shows differs in spaces and case only": (
+        lambda p: set_cached(p, "CI PO-1001", "B19", "  COTTON cushion   cover 45X45 CM "), [],
+    ),
+    "description changed in Lines, the invoice not yet recalculated": (
+        lambda p: set_cell(p, "Lines", "D2", "Polyester cushion cover"),
+        [("doc-description-mismatch", "CI PO-1001", 19, "Description", "B19")],
+    ),
+    "description typed over on the packing list (checked on the invoice only)": (
+        lambda p: set_cell(p, "PL PO-1001", "B18", "Polyester cushion"), [],
+    ),
     "invoice retitled pro-forma": (
         lambda p: set_cell(p, "CI PO-1001", "A1", "PRO-FORMA INVOICE"),
         [("doc-proforma-as-invoice", "CI PO-1001", 1, "Title", "A1")],
@@ -198,7 +238,9 @@ def test_an_issued_document_is_frozen_numbered_and_judged_stale_never_wrong(
     book.write_bytes(clean.read_bytes())
     done = issue_file(book, "CI PO-1001 R1", tmp_path / "pdf", backup=False, now=NOW, pdf=False)
     assert (done.old_no, done.doc_no, done.tab) == ("CI PO-1001 R1", "CI-00001", "CI PO-1001")
-    tab = read_book(book).tabs["CI PO-1001"]
+    tab = read_tabs(book, ["CI PO-1001"])[
+        "CI PO-1001"
+    ]  # the whole tab (the check reads only what it compares)
     assert tab.formulas == frozenset() and tab.cells["F3"] == "CI-00001" and tab.cells["H21"] == 7875
     register = read_book(book).sheets["Documents"].frame
     assert register.loc[2, ["doc_no", "issued"]].tolist() == ["CI-00001", pd.Timestamp(NOW.date())]
@@ -226,3 +268,16 @@ def test_the_doc_no_series_counts_on_from_the_register() -> None:
     assert series_number("{prefix}/{n}", "CO", []) == "CO/1"
     with pytest.raises(PlanError, match="exactly one"):
         series_number("INV-2026", "CI", [])
+
+
+@pytest.mark.libreoffice
+def test_a_description_changed_in_lines_and_recalculated_is_not_a_mismatch(
+    clean: Path, tmp_path: Path, soffice: Path
+) -> None:
+    """The invoice's live formula follows the line once the book is calculated: T = O, no finding."""
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(clean.read_bytes())
+    set_cell(book, "Lines", "D2", "Polyester cushion cover")
+    recalculated = libreoffice_copy(soffice, book, tmp_path / "lo", recalc=True)
+    assert read_book(recalculated).tabs["CI PO-1001"].value("B19") == "Polyester cushion cover"
+    assert doc_findings(recalculated) == []

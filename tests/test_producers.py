@@ -27,6 +27,8 @@ import handmade
 from helpers import TODAY
 from sheetsync.actions.check import check_path
 from sheetsync.actions.mark import ISSUES_HEADERS, clear, mark
+from sheetsync.actions.upgrade import upgrade_file
+from sheetsync.contract import SETTINGS
 from sheetsync.io.ooxml.apply_edits import write_edits
 
 EXCELJS = Path(os.environ.get("SHEETSYNC_EXCELJS", "/opt/sheetsync-js/node_modules/exceljs"))
@@ -296,3 +298,21 @@ def test_libreoffice_opens_the_marked_book(
 ) -> None:
     book_of(books, producer)
     assert producer in opened_by_libreoffice
+
+
+@pytest.mark.parametrize("producer", list(PRODUCERS))
+def test_upgrade_adds_settings_keys_and_keeps_every_cell_of_the_producers_book(
+    producer: str, books: dict[str, Path | Exception], tmp_path: Path
+) -> None:
+    """The contract grid has every column; its Settings sheet has only Today: upgrade adds the rest."""
+    book = book_of(books, producer)
+    out = tmp_path / "upgraded.xlsx"
+    done = upgrade_file(book, out, backup=False)
+    keys = [k for k, _, _ in SETTINGS if k != "Today"]
+    assert done.plan.added == [f"Settings A3:B{2 + len(keys)}: " + ", ".join(keys)]
+    before, after = cells(book), cells(out)
+    assert {name: {ref: after[name][ref] for ref in sheet} for name, sheet in before.items()} == before
+    assert [after["Settings"][f"A{r}"][0] for r in range(3, 3 + len(keys))] == keys
+    due = next(r for r in range(3, 3 + len(keys)) if after["Settings"][f"A{r}"][0] == "Due Soon Days")
+    assert after["Settings"][f"B{due}"][:2] == (7, "General")  # its default, as a number (not a date)
+    assert upgrade_file(out, dry_run=True).plan.added == []  # a second upgrade has nothing to add

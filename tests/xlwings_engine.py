@@ -99,6 +99,18 @@ class SheetModel:
     rules: list[Rule_] = field(default_factory=list)
     frozen: str | None = None
     autofilter: str | None = None
+    styles: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # cell -> attribute -> value
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden_columns: set[int] = field(default_factory=set)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    gridlines: bool = True
+    print_area: str | None = None
+    names: dict[str, str] = field(default_factory=dict)  # sheet-scoped defined names
+    tables: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    visible: bool = True
+
+    def style(self, cell: tuple[int, int]) -> dict[str, Any]:
+        return self.styles.get(cell, {})
 
     def used(self) -> tuple[int, int, int, int] | None:
         keys = [k for k, v in self.values.items() if v is not None] + list(self.formulas)
@@ -119,6 +131,7 @@ class Engine:
         self.calls: Counter[str] = Counter()
         self.app_list: list[App] = []
         self.excel_seconds = 0.0  # time spent inside the engine: Excel's side of each call
+        self.excel_cpu = 0.0  # the same, as this process's CPU time
         self._depth = 0
 
     @property
@@ -162,18 +175,23 @@ class Engine:
     def reset_calls(self) -> None:
         self.calls.clear()
         self.excel_seconds = 0.0
+        self.excel_cpu = 0.0
 
 
 def _engine_of(obj: Any) -> Engine:
     if isinstance(obj, Range):
         return obj.sheet.book.app.engine
-    if isinstance(obj, (Font, ConditionalFormats)):
+    if isinstance(obj, (Font, ConditionalFormats, Borders)):
         return obj.rng.sheet.book.app.engine
+    if isinstance(obj, (Names, Tables, PageSetup)):
+        return obj.sheet.book.app.engine
     if isinstance(obj, (Sheet, ConditionalFormat)):
         return obj.book.app.engine if isinstance(obj, Sheet) else obj.sheet.book.app.engine
     if isinstance(obj, Sheets):
         return obj.book.app.engine
     if isinstance(obj, Books):
+        return obj.app.engine
+    if isinstance(obj, BookModel):
         return obj.app.engine
     raise TypeError(type(obj))
 
@@ -185,13 +203,14 @@ def excel_side(fn: Any) -> Any:
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         engine = _engine_of(self)
         engine._depth += 1
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(self, *args, **kwargs)
         finally:
             engine._depth -= 1
             if engine._depth == 0:
                 engine.excel_seconds += time.perf_counter() - started
+                engine.excel_cpu += time.process_time() - cpu
 
     return wrapper
 
@@ -249,6 +268,14 @@ class App(base_classes.App):
     @visible.setter
     def visible(self, value: bool) -> None:
         self._visible = value
+
+    @property
+    def display_alerts(self) -> bool:
+        return True
+
+    @display_alerts.setter
+    def display_alerts(self, value: bool) -> None:
+        pass
 
     @property
     def screen_updating(self) -> bool:
@@ -352,6 +379,7 @@ class BookModel(base_classes.Book):
         self.sheet_list: list[SheetModel] = []
         self.active_sheet = 0
         self.saved_to: list[str] = []
+        self.pdfs: list[tuple[str, list[str]]] = []  # (path, sheets) of each PDF export
 
     @property
     def api(self) -> BookModel:
@@ -385,6 +413,14 @@ class BookModel(base_classes.Book):
         target = Path(path or self._fullname)
         save_book(self, target)
         self.saved_to.append(str(target))
+
+    @excel_side
+    def to_pdf(self, path: str, quality: Any = None) -> None:
+        """Excel's ExportAsFixedFormat of the visible sheets: here a stand-in file naming them
+        (the test engine renders nothing), and the export recorded in `pdfs`."""
+        shown = [s.name for s in self.sheet_list if s.visible]
+        self.pdfs.append((path, shown))
+        Path(path).write_bytes(b"%PDF-1.4\n% test engine stand-in: " + ", ".join(shown).encode() + b"\n")
 
     def sheet(self, name: str) -> SheetModel:
         for s in self.sheet_list:
@@ -482,6 +518,36 @@ class Sheet(base_classes.Sheet):
     def freeze_panes(self) -> FreezePanes:
         return FreezePanes(self)
 
+    @property
+    def names(self) -> Names:
+        return Names(self)
+
+    @property
+    def visible(self) -> bool:
+        return self.model.visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.model.visible = value
+
+    @property
+    def tables(self) -> Tables:
+        return Tables(self)
+
+    @property
+    def page_setup(self) -> PageSetup:
+        return PageSetup(self)
+
+    @property
+    def show_gridlines(self) -> bool:
+        return self.model.gridlines
+
+    @show_gridlines.setter
+    @excel_side
+    def show_gridlines(self, value: bool) -> None:
+        self._book.app.engine.calls["format"] += 1
+        self.model.gridlines = value
+
     def range(self, arg1: Any, arg2: Any = None) -> Range:
         if isinstance(arg1, Range):
             arg1 = (arg1.area[0], arg1.area[1])
@@ -526,9 +592,88 @@ class Sheet(base_classes.Sheet):
         self._book.active_sheet = min(self._book.active_sheet, len(self._book.sheet_list) - 1)
 
 
+class Names:
+    """A sheet's defined names (print titles are the sheet-scoped name `Print_Titles`)."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    @excel_side
+    def add(self, name: str, refers_to: str) -> str:
+        self.sheet.book.app.engine.calls["format"] += 1
+        self.sheet.model.names[name] = refers_to
+        return name
+
+
+class Tables:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    @excel_side
+    def add(self, source: Any = None, name: str | None = None, **_: Any) -> str:
+        self.sheet.book.app.engine.calls["format"] += 1
+        self.sheet.model.tables[name or f"Table{len(self.sheet.model.tables) + 1}"] = source.impl.area
+        return name or ""
+
+
+class PageSetup:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    @property
+    def api(self) -> PageSetup:
+        return self
+
+    @property
+    def print_area(self) -> str | None:
+        return self.sheet.model.print_area
+
+    @print_area.setter
+    @excel_side
+    def print_area(self, value: str | None) -> None:
+        self.sheet.book.app.engine.calls["format"] += 1
+        self.sheet.model.print_area = value
+
+
+class Borders:
+    def __init__(self, rng: Range) -> None:
+        self.rng = rng
+
+    @excel_side
+    def set(self, sides: Any, line_style: Any = None, weight: Any = None, color: Any = None) -> None:
+        self.rng.set_style("border", (line_style, weight, color))
+
+
 class Font:
     def __init__(self, rng: Range) -> None:
         self.rng = rng
+
+    @property
+    def size(self) -> Any:
+        return self.rng.sheet.model.style(self.rng.area[:2]).get("font_size")
+
+    @size.setter
+    @excel_side
+    def size(self, value: float) -> None:
+        self.rng.set_style("font_size", value)
+
+    @property
+    def name(self) -> Any:
+        return self.rng.sheet.model.style(self.rng.area[:2]).get("font_name")
+
+    @name.setter
+    @excel_side
+    def name(self, value: str) -> None:
+        self.rng.set_style("font_name", value)
+
+    @property
+    def color(self) -> Any:
+        return self.rng.sheet.model.style(self.rng.area[:2]).get("font_color")
+
+    @color.setter
+    @excel_side
+    def color(self, value: Any) -> None:
+        self.rng.set_style("font_color", value)
 
     @property
     def api(self) -> Font:
@@ -739,6 +884,7 @@ class Range(base_classes.Range):
     @excel_side
     def formula(self) -> Any:
         self.count("read_formulas")
+        self.count(f"read_formulas:{self._sheet.name}")
         return self._block({}, formulas=True)
 
     @formula.setter
@@ -771,8 +917,93 @@ class Range(base_classes.Range):
     @excel_side
     def column_width(self, value: float) -> None:
         self.count("format")
-        for c in range(self.area[1], self.area[3] + 1):
-            self._sheet.model.column_widths[c] = value
+        for _, c1, _, c2 in self.areas:
+            for c in range(c1, c2 + 1):
+                self._sheet.model.column_widths[c] = value
+
+    def set_style(self, attribute: str, value: Any) -> None:
+        """One formatting call on every cell of the range (whole rows or columns are refused: a
+        document tab's formats go on its cells)."""
+        self.count("format")
+        if len(self) > 100_000:
+            raise ValueError(f"formatting {len(self)} cells in one call: format the used cells")
+        for cell in self.cells():
+            self._sheet.model.styles.setdefault(cell, {})[attribute] = value
+
+    @property
+    def borders(self) -> Borders:
+        return Borders(self)
+
+    @property
+    def color(self) -> Any:
+        return self._sheet.model.style(self.area[:2]).get("fill")
+
+    @color.setter
+    @excel_side
+    def color(self, value: Any) -> None:
+        self.set_style("fill", value)
+
+    @property
+    def horizontal_alignment(self) -> Any:
+        return self._sheet.model.style(self.area[:2]).get("h_align")
+
+    @horizontal_alignment.setter
+    @excel_side
+    def horizontal_alignment(self, value: Any) -> None:
+        self.set_style("h_align", value)
+
+    @property
+    def vertical_alignment(self) -> Any:
+        return self._sheet.model.style(self.area[:2]).get("v_align")
+
+    @vertical_alignment.setter
+    @excel_side
+    def vertical_alignment(self, value: Any) -> None:
+        self.set_style("v_align", value)
+
+    @property
+    def wrap_text(self) -> Any:
+        return self._sheet.model.style(self.area[:2]).get("wrap")
+
+    @wrap_text.setter
+    @excel_side
+    def wrap_text(self, value: bool) -> None:
+        self.set_style("wrap", value)
+
+    @excel_side
+    def merge(self, across: bool = False) -> None:
+        self.count("format")
+        for r1, c1, r2, c2 in self.areas:
+            if across:
+                self._sheet.model.merges.extend((r, c1, r, c2) for r in range(r1, r2 + 1))
+            else:
+                self._sheet.model.merges.append((r1, c1, r2, c2))
+
+    @property
+    def column_hidden(self) -> bool:
+        return all(c in self._sheet.model.hidden_columns for c in range(self.area[1], self.area[3] + 1))
+
+    @column_hidden.setter
+    @excel_side
+    def column_hidden(self, value: bool) -> None:
+        self.count("format")
+        for _, c1, _, c2 in self.areas:
+            for c in range(c1, c2 + 1):
+                (self._sheet.model.hidden_columns.add if value else self._sheet.model.hidden_columns.discard)(
+                    c
+                )
+
+    @property
+    def row_height(self) -> float | None:
+        return self._sheet.model.row_heights.get(self.area[0])
+
+    @row_height.setter
+    @excel_side
+    def row_height(self, value: float) -> None:
+        self.count("format")
+        for r1, _, r2, _ in self.areas:
+            for r in range(r1, r2 + 1):
+                self._sheet.model.row_heights[r] = value
 
     @property
     def number_format(self) -> str:

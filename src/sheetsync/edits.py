@@ -169,7 +169,58 @@ class FreezeSheet:
     freeze: bool = True
 
 
-Edit = ReplaceSheet | Highlight | ClearMarks | RegisterDocument | DocumentSheet | AddRegister | FreezeSheet
+@dataclass(frozen=True, slots=True)
+class AddColumns:
+    """Add headers to the right of a user's sheet (`sheetsync upgrade`); `table` grows to take them.
+
+    The headers go on `header_row` (Excel row) from `first_column` (0-based), each styled like
+    the header on its left, with its width; `like` gives, per new column, a 0-based column of
+    the same kind whose number format (column style, Table data format) it takes, or None.
+    Refused when a cell where a new column goes holds a value.
+    """
+
+    sheet: str
+    header_row: int
+    first_column: int
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    like: tuple[int | None, ...] = ()
+    table: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.headers or len(self.widths) != len(self.headers) or len(self.like) > len(self.headers):
+            raise ValueError("AddColumns needs headers, one width each, and at most one `like` each")
+
+
+@dataclass(frozen=True, slots=True)
+class AddRows:
+    """Add rows of values below a user's sheet (`sheetsync upgrade`: Settings keys).
+
+    Row `first_row` (Excel) on, from `first_column` (0-based); each cell styled like the text
+    cell above it; a Table ending on the row above grows to take them. Refused over a value.
+    """
+
+    sheet: str
+    first_row: int
+    first_column: int
+    rows: tuple[tuple[str | float | None, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveDocuments:
+    """Remove generated document tabs and their rows of the Documents register (the reverse of
+    generate). `tabs` maps each tab to its title: a tab whose A1 is not its title is not
+    sheetsync's and is refused. `doc_nos` are the register rows that go; the rows below move up.
+    """
+
+    tabs: Mapping[str, str]
+    doc_nos: tuple[str, ...]
+
+
+Edit = (
+    ReplaceSheet | Highlight | ClearMarks | RegisterDocument | DocumentSheet | AddRegister | FreezeSheet
+    | AddColumns | AddRows | RemoveDocuments
+)  # fmt: skip
 
 
 def number_formats(edits: Iterable[Edit]) -> tuple[int, ...]:

@@ -7,6 +7,7 @@ the user's book and drop content. Writers cap at these and say what they left ou
 from __future__ import annotations
 
 MAX_ROWS = 1_048_576  # rows per worksheet
+MAX_COLUMNS = 16_384  # columns per worksheet (A to XFD)
 MAX_CELL_TEXT = 32_767  # characters in a cell
 MAX_HYPERLINKS = 65_530  # hyperlinks per worksheet (XlsxWriter enforces the same figure)
 

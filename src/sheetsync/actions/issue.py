@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from sheetsync.book import Book
 from sheetsync.documents.issue import issue
 from sheetsync.documents.pdf import PdfError, export_pdf
+from sheetsync.documents.plan import PlanError, key
 from sheetsync.io.ooxml.apply_edits import write_edits
 from sheetsync.io.ooxml.safe_write import snapshot
 from sheetsync.io.read.reader import read_book
 
-__all__ = ["IssuedFile", "PdfError", "issue_file"]
+__all__ = ["IssuedFile", "PdfError", "doc_on_tab", "issue_file"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,17 @@ def issue_file(
         except PdfError as exc:
             error = str(exc)
     return IssuedFile(done.old_no, done.doc_no, done.tab, written, kept, made, error)
+
+
+def doc_on_tab(book: Book, tab: str) -> str:
+    """The Doc No of the current document on tab `tab` (its latest register row not superseded);
+    PlanError when the tab is not a generated document."""
+    register = book.get("Documents")
+    if register is None:
+        raise PlanError("The book has no Documents register: generate a document first.")
+    frame = register.frame
+    mine = frame[(frame["sheet"].map(key) == key(tab)) & frame["doc_no"].notna()]
+    current = mine[mine["superseded"].isna()] if "superseded" in mine else mine
+    if current.empty:
+        raise PlanError(f"{tab!r} is not a generated document: go to a document tab (CI, PL, SI...) first.")
+    return str(current["doc_no"].iloc[-1])

@@ -44,8 +44,10 @@ class Action:
     `name` is the stable id (the CLI command, the ribbon control id). `run` names the core
     function as "module:function". `writes` says the action changes the open book (a ribbon
     macro clears Excel's undo history, so the face warns once); `undo` names the action that
-    takes its changes out again. On the ribbon, `image` is an Office icon (imageMso),
-    `screentip` the bold first line of the tooltip and `help` its body (supertip).
+    takes its changes out again, and `final` marks the one write that by design has no reverse
+    (an issued document is what was sent: the warning says to save a copy first). On the ribbon,
+    `image` is an Office icon (imageMso), `screentip` the bold first line of the tooltip and
+    `help` its body (supertip).
     """
 
     name: str
@@ -58,6 +60,7 @@ class Action:
     writes: bool = False
     undo: str | None = None
     screentip: str = ""
+    final: bool = False
 
     @property
     def tip(self) -> str:
@@ -90,12 +93,23 @@ ACTIONS: tuple[Action, ...] = (
     Action("new", "New order tracker", "A blank order-tracking workbook in the standard layout.",
            BOTH, "sheetsync.workbook.template:build_template", group="Workbook", image="FileNew",
            screentip="Start a new order tracker"),
-    Action("generate", "Generate documents", "Linked document tabs from the order rows, in the register.",
-           CLI_ONLY, "sheetsync.actions.generate:generate_file", group="Documents"),
+    Action("generate", "Generate documents",
+           "Linked document tabs (invoice, packing list...) for the selected orders, in the register.",
+           BOTH, "sheetsync.actions.generate:generate_file", group="Documents", image="CreateReport",
+           writes=True, undo="remove", screentip="Generate documents for the selected order rows"),
     Action("issue", "Issue document", "Freeze a sent document: values, the next number, its PDF.",
-           CLI_ONLY, "sheetsync.actions.issue:issue_file", group="Documents"),
-    Action("status", "Buyer status", "A values-only status workbook per buyer, to send outside the company.",
-           CLI_ONLY, "sheetsync.actions.status:status_files", group="Documents"),
+           BOTH, "sheetsync.actions.issue:issue_file", group="Documents", image="Lock", writes=True,
+           final=True, screentip="Issue the document on this tab"),
+    Action("remove", "Remove generated tabs",
+           "Take out the document tabs generated for the selected orders (or all) and their register rows.",
+           BOTH, "sheetsync.actions.remove:remove_file", group="Documents", image="Delete",
+           writes=True, screentip="Remove generated document tabs"),
+    Action("status", "Buyer status update",
+           "A values-only status workbook for the buyer of the selected order, to send outside the company.",
+           BOTH, "sheetsync.actions.status:status_files", group="Documents", image="FileSendAsAttachment",
+           screentip="Status update for this order's buyer"),
+    Action("upgrade", "Upgrade workbook", "Add the newer contract's columns, Settings keys, Lists tables.",
+           CLI_ONLY, "sheetsync.actions.upgrade:upgrade_file", group="Workbook"),
     Action("demo", "Demo workbook", "A realistic filled workbook with the mistakes real teams make.",
            CLI_ONLY, "sheetsync.demo.workbook:write_demo", group="Workbook"),
     Action("addin", "Excel add-in", "Build the Excel add-in and template, or install it for this user.",

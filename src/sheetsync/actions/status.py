@@ -6,11 +6,12 @@ import datetime as dt
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import xlsxwriter
 
+from sheetsync.book import Book
 from sheetsync.documents.pdf import convert_pdf
 from sheetsync.documents.status import HEADERS, StatusRow, buyers, status_rows
 from sheetsync.io.read.reader import read_book
@@ -68,12 +69,28 @@ def status_files(
 ) -> list[StatusFile]:
     """One workbook for `buyer` at `out`, or (buyer None) one per buyer with open orders in folder `out`."""
     book = read_book(book_path)
-    judged = judge_date(book, today)
     names = [buyer] if buyer is not None else buyers(book)
     made = []
     for name in names:
-        rows = status_rows(book, name, judged)
-        path = out if buyer is not None else out / file_name(name)
-        write_status(path, name, book.settings.exporter_name, judged, rows)
-        made.append(StatusFile(name, path, len(rows), convert_pdf(path, pdf_dir) if pdf_dir else None))
+        made.append(status_book(book, name, out if buyer is not None else out / file_name(name), today))
+        if pdf_dir:
+            made[-1] = replace(made[-1], pdf=convert_pdf(made[-1].path, pdf_dir))
     return made
+
+
+def status_book(book: Book, buyer: str, path: Path, today: dt.date | None = None) -> StatusFile:
+    """`buyer`'s status workbook at `path`, from a book read by either face."""
+    judged = judge_date(book, today)
+    rows = status_rows(book, buyer, judged)
+    write_status(path, buyer, book.settings.exporter_name, judged, rows)
+    return StatusFile(buyer, path, len(rows))
+
+
+def buyers_of(book: Book, order_nos: list[str]) -> list[str]:
+    """The buyers of these orders (Order Nos compared trimmed, ignoring case), first seen first."""
+    orders = book.sheets["Orders"].frame if book.get("Orders") is not None else None
+    if orders is None or not order_nos:
+        return []
+    wanted = {o.strip().casefold() for o in order_nos}
+    mine = orders[orders["order_no"].map(lambda o: str(o).strip().casefold() in wanted)]
+    return list(dict.fromkeys(str(b).strip() for b in mine["buyer"].dropna() if str(b).strip()))

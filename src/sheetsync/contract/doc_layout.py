@@ -139,6 +139,10 @@ TOTAL_LABEL = "Total"
 WORDS_LABEL = "Amount in words"
 FREIGHT_LABEL = "Freight"
 KEY_LABEL = "Order No"
+# The boxes the doc rules compare (rules/documents.py, rules/doc_tabs.py): a tab is read for
+# these, its title and its line table, nothing else (io/read/tabs.py).
+CHECKED_BOXES = (KEY_LABEL, "Exporter", "Buyer", "Consignee", "Notify Party", "Port of Loading",
+                 "Port of Discharge", "Currency", FREIGHT_LABEL)  # fmt: skip
 LETTERS = "ABCDEFGH"  # the printed columns
 HELPER_COLUMN = "J"  # hidden: positions (J1 order, J2 shipment, J3 the order's first line, J<n> a line)
 WIDTHS = (16.0, 36.0, 12.0, 9.0, 16.0, 9.0, 12.0, 15.0)

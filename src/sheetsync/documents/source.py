@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from sheetsync.contract import SETTINGS_SHEET, header_key
 from sheetsync.excel_limits import MAX_ROWS
 from sheetsync.io.read.reader import open_workbook, sheet_rows
 
+RowsOf = Callable[[str], tuple[list[list[Any]], tuple[int, int]]]  # a sheet's rows, 0-based offset
 EPOCH = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
 
@@ -149,30 +151,38 @@ def key_of(value: object) -> str:
     return as_text(value if isinstance(value, str | float | bool) else str(value)).strip().casefold()
 
 
-def load(book: Book) -> Source:
-    """Read Orders, Lines, Shipments and Settings cells as stored (one calamine pass)."""
+def load(book: Book, rows_of: RowsOf | None = None, date1904: bool | None = None) -> Source:
+    """Read Orders, Lines, Shipments and Settings cells as stored (one calamine pass).
+
+    `rows_of(sheet)` gives a sheet's rows and 0-based offset instead of the file (the live
+    workbook of the Excel face: unsaved edits included); `date1904` its date system.
+    """
     from sheetsync.io.read.reader import uses_1904_dates
 
-    date1904 = uses_1904_dates(book.path)
+    if rows_of is not None:
+        return _load(book, rows_of, bool(date1904))
     wb = open_workbook(book.path)
     try:
-        tables = {}
-        for name in ("Orders", "Lines", "Shipments"):
-            data = book.get(name)
-            if data is not None:
-                rows, start = sheet_rows(wb, data.name)
-                tables[name] = Table(data, rows, start, date1904)
-        settings = _settings(wb, book.sheet_names, date1904)
+        return _load(book, lambda name: sheet_rows(wb, name), uses_1904_dates(book.path))
     finally:
         wb.close()
-    return Source(book, tables, settings)
 
 
-def _settings(wb: Any, names: list[str], date1904: bool) -> SettingsCells | None:
+def _load(book: Book, rows_of: RowsOf, date1904: bool) -> Source:
+    tables = {}
+    for name in ("Orders", "Lines", "Shipments"):
+        data = book.get(name)
+        if data is not None:
+            rows, start = rows_of(data.name)
+            tables[name] = Table(data, rows, start, date1904)
+    return Source(book, tables, _settings(rows_of, book.sheet_names, date1904))
+
+
+def _settings(rows_of: RowsOf, names: list[str], date1904: bool) -> SettingsCells | None:
     sheet = next((n for n in names if header_key(n) == header_key(SETTINGS_SHEET)), None)
     if sheet is None:
         return None
-    rows, (row0, col0) = sheet_rows(wb, sheet)
+    rows, (row0, col0) = rows_of(sheet)
     values: dict[str, str | float | bool | None] = {}
     key_index = None
     for row in rows:

@@ -22,7 +22,7 @@ CALLBACK = "OnAction"
 KNOWN_IMAGES = frozenset({
     "AcceptInvitation", "ConditionalFormattingMenu", "Clear", "FillDown", "FillUp", "Help",
     "ChartInsert", "FileNew", "PropertySheet", "Info", "FindDialog", "DataValidation", "FileSave",
-    "GoToPage",
+    "GoToPage", "CreateReport", "Lock", "Delete", "FileSendAsAttachment",
 })  # fmt: skip
 
 

@@ -22,17 +22,29 @@ from typing import Any
 import xlwings as xw
 
 from sheetsync.a1 import column_letter
-from sheetsync.book import Book
+from sheetsync.book import Book, Tab
 from sheetsync.contract import DOCUMENTS, LISTS_SHEET, TABLE_SHEETS, header_key
 from sheetsync.contract.headers import HeaderMatcher
-from sheetsync.edits import ClearMarks, Edit, Formula, Highlight, RegisterDocument, ReplaceSheet, Value
+from sheetsync.edits import (
+    AddRegister,
+    ClearMarks,
+    DocumentSheet,
+    Edit,
+    FreezeSheet,
+    Highlight,
+    RegisterDocument,
+    RemoveDocuments,
+    ReplaceSheet,
+)
+from sheetsync.excel import doc_tabs
+from sheetsync.excel.port_cells import address_chunks, cell_value, hyperlink
+from sheetsync.excel_dates import excel_serial
 from sheetsync.findings import WRITE_ERRORS, FileError
-from sheetsync.io.ooxml.highlights import SIGNATURE, areas
+from sheetsync.io.ooxml.highlights import SIGNATURE
 from sheetsync.io.read.reader import book_from_rows, find_sheet
 from sheetsync.io.read.settings import settings_sheet
 from sheetsync.io.read.table import find_header
 
-MAX_ADDRESS = 255  # characters Excel accepts in a Range address
 RULE = "=" + SIGNATURE  # the conditional format's formula as Excel's object model shows it
 MARK_FILL = "#FFD8C4"  # the file writer's highlight (io/ooxml/highlights.py MARK_DXF)
 MARK_FONT = "#9C2A00"
@@ -44,44 +56,13 @@ FORMAT_CODES = {"integer": "0", "decimal": "0.00", "thousands": "#,##0", "amount
 Rows = list[list[Any]]
 
 
-def address_chunks(cells: Iterable[str], limit: int = MAX_ADDRESS) -> list[str]:
-    """Comma-joined range addresses of at most `limit` characters covering `cells` (compact areas)."""
-    chunks: list[str] = []
-    current = ""
-    for area in areas(tuple(cells)):
-        candidate = f"{current},{area}" if current else area
-        if len(candidate) > limit and current:
-            chunks.append(current)
-            candidate = area
-        current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def cell_value(value: Value) -> Any:
-    """A value as written into Excel: text always stays text (an apostrophe keeps `=cmd` and
-    `1001` from being read as a formula or a number); a `Formula` is written as its expression."""
-    if isinstance(value, Formula):
-        return value.expression
-    if isinstance(value, str):
-        return "'" + value if value else None
-    return value
-
-
-def hyperlink(target: str, shown: Value) -> str:
-    """A HYPERLINK formula to an in-book location such as `'Orders'!B12`."""
-    text = "" if shown is None else str(shown.expression if isinstance(shown, Formula) else shown)
-    quote = '"'
-    return f'=HYPERLINK("#{target.replace(quote, quote * 2)}","{text.replace(quote, quote * 2)}")'
-
-
 class LiveBook:
     """One open workbook, read and changed through xlwings."""
 
     def __init__(self, book: xw.Book) -> None:
         self.book = book
         self._rows: dict[str, tuple[Rows, tuple[int, int]]] = {}
+        self._tabs: dict[str, Tab] = {}
 
     @property
     def path(self) -> Path:
@@ -108,25 +89,76 @@ class LiveBook:
         return [n for n in found if n is not None]
 
     def snapshot(self) -> tuple[object, ...]:
-        """What the reader would read, as read (one read per sheet): equal snapshots give equal books."""
-        frozen = []
+        """What the reader would read, as read (one read per sheet): equal snapshots give equal books.
+
+        The document tabs are those whose names the Documents sheet holds (read as the reader
+        reads them: values and formulas)."""
+        frozen: list[tuple[object, ...]] = []
         for name in self.contract_sheets():
             rows, start = self.rows(name)
             frozen.append((name, start, tuple(map(tuple, rows))))
+        for name, tab in self.tabs(self._named_in_register()).items():
+            frozen.append((name, tuple(sorted(tab.cells.items())), tab.formulas))
         return tuple(frozen)
 
     def read(self) -> Book:
         """The book as the core sees it, from the live values (unsaved edits included)."""
-        return book_from_rows(self.path, self.names(), self.rows)
+        book = book_from_rows(self.path, self.names(), self.rows)
+        register = book.get("Documents")
+        if register is not None:  # the registered document tabs, as `read_book` reads them
+            book.tabs = self.tabs(register.frame["sheet"].dropna().unique())
+        return book
+
+    def _named_in_register(self) -> list[str]:
+        """The book's tabs whose names appear in the Documents sheet (a superset of those registered)."""
+        register = find_sheet(self.names(), DOCUMENTS.name, DOCUMENTS.aliases)
+        if register is None:
+            return []
+        texts = {
+            str(v).strip().casefold() for row in self.rows(register)[0] for v in row if isinstance(v, str)
+        }
+        return [n for n in self.names() if n.casefold() in texts and n != register]
+
+    def tabs(self, names: Iterable[object]) -> dict[str, Tab]:
+        """The document tabs of `names` the book has (compared as Excel does), by the name asked for:
+        each one's values read once and its formulas read once."""
+        present = {n.casefold(): n for n in self.names()}
+        found: dict[str, Tab] = {}
+        for asked in names:
+            name = present.get(str(asked).strip().casefold())
+            if name is not None and str(asked).strip():
+                found[str(asked)] = self._tab(name)
+        return found
+
+    def _tab(self, name: str) -> Tab:
+        if name not in self._tabs:
+            rows, (row0, col0) = self.rows(name)
+            read = self.book.sheets[name].used_range.formula
+            formulas = read if isinstance(read, tuple | list) else ((read,),)
+            cells: dict[str, str | float | bool | None] = {}
+            with_formula = set()
+            for i, row in enumerate(rows):
+                for j, value in enumerate(row):
+                    ref = f"{column_letter(col0 + j)}{row0 + i + 1}"
+                    text = formulas[i][j] if i < len(formulas) and j < len(formulas[i]) else None
+                    if isinstance(text, str) and text.startswith("="):
+                        with_formula.add(ref)
+                    if value is not None or ref in with_formula:
+                        cells[ref] = _tab_value(value)
+            self._tabs[name] = Tab(cells, frozenset(with_formula))
+        return self._tabs[name]
 
     def forget(self) -> None:
         """Drop the rows read so far (after the book changed)."""
         self._rows.clear()
+        self._tabs.clear()
 
     # -- applying edits -------------------------------------------------------------------------
 
     def apply(self, edits: Sequence[Edit]) -> None:
-        """Apply edits in order; the rows read before are forgotten."""
+        """Apply edits in order (a batch's register rows together, where the first stands); the
+        rows read before are forgotten."""
+        registered = [e for e in edits if isinstance(e, RegisterDocument)]
         for edit in edits:
             if isinstance(edit, ClearMarks):
                 self.clear_marks(edit)
@@ -134,9 +166,24 @@ class LiveBook:
                 self.replace_sheet(edit)
             elif isinstance(edit, Highlight):
                 self.highlight(edit)
-            elif isinstance(edit, RegisterDocument):
-                self.register(edit)
+            elif isinstance(edit, RegisterDocument) and edit is registered[0]:
+                self.register(registered)
+            elif isinstance(edit, DocumentSheet):
+                doc_tabs.add_document(self.book, edit)
+            elif isinstance(edit, AddRegister):
+                doc_tabs.add_register(self.book, edit)
+                self.forget()
+            elif isinstance(edit, FreezeSheet):
+                doc_tabs.freeze(self.book, edit, *self._tab_rows(edit.name))
+            elif isinstance(edit, RemoveDocuments):
+                self.remove_documents(edit)
         self.forget()
+
+    def _tab_rows(self, name: str) -> tuple[Rows, tuple[int, int]]:
+        found = doc_tabs.find_sheet(self.book, name)
+        if found is None:
+            raise FileError("file-no-register", f"The book has no tab {name!r} to freeze.")
+        return self.rows(found.name)
 
     def _sheet(self, name: str) -> xw.Sheet | None:
         wanted = name.casefold()
@@ -208,44 +255,100 @@ class LiveBook:
                 RULE, fill_color=MARK_FILL, font_color=MARK_FONT
             )
 
-    def register(self, edit: RegisterDocument) -> None:
-        """Record a document in the Documents register: its row updated, else one added below."""
+    def _register(self) -> tuple[str, Rows, tuple[int, int], int, dict[str, int]]:
+        """The Documents sheet: name, rows, offset, header row index, contract key -> column index."""
         contract = DOCUMENTS
         name = find_sheet(self.names(), contract.name, contract.aliases)
         if name is None:
             raise _no_register("Add a Documents sheet (as `sheetsync new` lays it out).")
-        rows, (row0, col0) = self.rows(name)
+        rows, start = self.rows(name)
         h = find_header(rows, HeaderMatcher(contract))
-        if h is None:
-            raise _no_register("Its header row has no Doc No column.")
         keys = {header_key(c.header): c.key for c in contract.columns}
-        where = {
+        where = {} if h is None else {
             keys[header_key(str(v))]: j
             for j, v in enumerate(rows[h])
             if isinstance(v, str) and header_key(v) in keys
-        }
-        doc_col = where.get("doc_no")
-        if doc_col is None:
+        }  # fmt: skip
+        if h is None or "doc_no" not in where:
             raise _no_register("Its header row has no Doc No column.")
-        wanted = str(edit.values["doc_no"]).strip().casefold()
-        target = next(
-            (
-                i
-                for i, r in enumerate(rows[h + 1 :], h + 1)
-                if str(r[doc_col] or "").strip().casefold() == wanted
-            ),
-            None,
-        )
-        if target is None:
-            filled = [i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)]
-            target = max(filled) + 1
-        line = list(rows[target]) if target < len(rows) else [None] * len(rows[h])
-        for key, value in edit.values.items():
-            if key in where:
-                line[where[key]] = cell_value(value) if isinstance(value, str) else value
-        first = f"{column_letter(col0)}{row0 + target + 1}"
-        self.book.sheets[name].range(first).value = [line]
+        return name, rows, start, h, where
+
+    def register(self, edits: Sequence[RegisterDocument]) -> None:
+        """Record documents in the Documents register: each one's row updated (the row of `match`
+        when it renumbers), else one added below the last; one read, one write per run of rows."""
+        name, read, (row0, col0), h, where = self._register()
+        rows = [list(r) for r in read]
+        doc = where["doc_no"]
+        at = {_doc_key(r[doc]): i for i, r in enumerate(rows[h + 1 :], h + 1) if _doc_key(r[doc])}
+        last = max((i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)), default=h)
+        changed: set[int] = set()
+        for edit in edits:
+            target = at.get(_doc_key(edit.match or edit.values["doc_no"]))
+            if target is None:
+                last = target = max(last, h) + 1
+                rows += [[None] * len(rows[h]) for _ in range(target + 1 - len(rows))]
+            for key, value in edit.values.items():
+                if key in where:
+                    rows[target][where[key]] = value
+            at[_doc_key(rows[target][doc])] = target
+            changed.add(target)
+        sheet = self.book.sheets[name]
+        for first, stop in _runs(sorted(changed)):
+            block = [[cell_value(v) if isinstance(v, str) else v for v in r] for r in rows[first:stop]]
+            sheet.range((row0 + first + 1, col0 + 1)).value = block
         self.forget()
+
+    def remove_documents(self, edit: RemoveDocuments) -> None:
+        """Delete the tabs (each proven sheetsync's by its title) and their register rows: the rows
+        kept move up in one write, the freed rows at the end are cleared."""
+        for tab, title in edit.tabs.items():
+            found = doc_tabs.find_sheet(self.book, tab)
+            if found is not None:
+                doc_tabs.check_title(found, title)
+        if edit.doc_nos:
+            name, rows, (row0, col0), h, where = self._register()
+            gone = {_doc_key(d) for d in edit.doc_nos}
+            body = rows[h + 1 :]
+            kept = [r for r in body if _doc_key(r[where["doc_no"]]) not in gone]
+            if len(kept) < len(body):
+                sheet = self.book.sheets[name]
+                first = row0 + h + 2
+                if kept:
+                    block = [[cell_value(v) if isinstance(v, str) else v for v in r] for r in kept]
+                    sheet.range((first, col0 + 1)).value = block
+                width = len(rows[h])
+                sheet.range(
+                    (first + len(kept), col0 + 1), (first + len(body) - 1, col0 + width)
+                ).clear_contents()
+        for tab in edit.tabs:
+            found = doc_tabs.find_sheet(self.book, tab)
+            if found is not None:
+                found.delete()
+        self.forget()
+
+
+def _tab_value(value: Any) -> str | float | bool | None:
+    """A tab cell as the file reader gives it: dates as serial numbers, numbers as floats."""
+    if isinstance(value, dt.datetime):
+        return float(excel_serial(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value  # type: ignore[no-any-return]
+
+
+def _doc_key(value: object) -> str:
+    return str(value or "").strip().casefold()
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """[3, 4, 5, 9] -> [(3, 6), (9, 10)]: consecutive indices as (first, stop) runs."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def _no_register(detail: str) -> FileError:

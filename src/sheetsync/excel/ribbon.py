@@ -69,6 +69,13 @@ class Click:
             return sheet.name, "A1"
         return selection.sheet.name, selection[0, 0].get_address(False, False)
 
+    def selection(self) -> tuple[str | None, list[int]]:
+        """(sheet, Excel rows) of the selection; (None, []) without one."""
+        selection = self.book.app.selection
+        if selection is None:
+            return None, []
+        return selection.sheet.name, selected_rows(selection.address)
+
     def go_to(self, sheet: str, cell: str) -> None:
         target = self.book.sheets[sheet]
         target.activate()
@@ -209,6 +216,105 @@ def about(c: Click) -> None:
     c.ui.message(f"{about_text()}\nxlwings {xw.__version__}")
 
 
+def generate(c: Click) -> None:
+    """Generate documents: linked tabs for the orders on the selected rows, registered in Documents."""
+    from sheetsync.actions.generate import generate_plan, orders_in
+    from sheetsync.documents.plan import PlanError
+
+    book = c.read()
+    orders = orders_in(book, *c.selection())
+    if not orders:
+        c.ui.message(NO_ORDER.format(action="Generate documents"))
+        return
+    try:
+        made = generate_plan(book, orders, rows_of=c.port.rows)
+    except PlanError as error:
+        c.ui.message(str(error))
+        return
+    c.port.apply(made.edits)
+    tabs = ", ".join(d.tab for d in made.documents) or "none"
+    c.ui.status(f"Generated {len(made.documents)} document tab(s): {tabs}.")
+    if made.skipped:
+        c.ui.message("Left as it is:\n" + "\n".join(made.skipped))
+
+
+def issue(c: Click) -> None:
+    """Issue document: freeze the document on the active tab and give it the series' next number."""
+    from sheetsync.actions.issue import doc_on_tab
+    from sheetsync.documents.issue import issue as issue_edits
+    from sheetsync.documents.pdf import file_stem
+    from sheetsync.documents.plan import PlanError
+
+    tab = c.book.sheets.active.name
+    try:
+        done = issue_edits(c.read(), doc_on_tab(c.read(), tab), dt.datetime.now().replace(microsecond=0))
+    except PlanError as error:
+        c.ui.message(str(error))
+        return
+    c.port.apply(done.edits)
+    c.ui.status(f"Issued {done.old_no} as {done.doc_no}: tab {done.tab} now holds values.")
+    pdf = beside(c.port.path, f"{file_stem(done.tab)}.pdf")
+    try:
+        c.book.sheets[done.tab].to_pdf(str(pdf))  # Excel prints the tab as its page setup says
+    except Exception as error:  # COM or AppleScript errors have no common type; the issue stands
+        c.ui.message(f"{done.doc_no} is issued, but Excel could not export its PDF: {error}", critical=True)
+        return
+    c.ui.status(f"Issued {done.old_no} as {done.doc_no}: tab {done.tab} now holds values; PDF {pdf}.")
+
+
+def remove(c: Click) -> None:
+    """Remove generated tabs: those of the selected orders, the active document tab, or (asked) all."""
+    from sheetsync.actions.generate import orders_in
+    from sheetsync.actions.remove import remove_generated
+    from sheetsync.documents.plan import PlanError
+
+    book = c.read()
+    sheet, rows = c.selection()
+    orders = orders_in(book, sheet, rows)
+    register = book.get("Documents")
+    registered = set() if register is None else {str(t).casefold() for t in register.frame["sheet"].dropna()}
+    tabs = [sheet] if sheet is not None and sheet.casefold() in registered else []
+    try:
+        removal = remove_generated(book, orders, tabs)
+    except PlanError as error:
+        c.ui.message(str(error))
+        return
+    if (
+        not orders
+        and not tabs
+        and not c.ui.confirm(
+            f"No order rows or document tab selected: remove all {len(removal.tabs)} generated tabs?"
+        )
+    ):
+        return
+    c.port.apply(removal.edits)
+    c.ui.status(f"Removed {len(removal.tabs)} tab(s) and {removal.rows} register row(s).")
+    if removal.kept:
+        c.ui.message("Kept:\n" + "\n".join(removal.kept))
+
+
+def status(c: Click) -> None:
+    """Buyer status update: a values-only workbook for the selected order's buyer, beside the book, opened."""
+    from sheetsync.actions.generate import orders_in
+    from sheetsync.actions.status import buyers_of, file_name, status_book
+
+    book = c.read()
+    buyers = buyers_of(book, orders_in(book, *c.selection()))
+    if not buyers:
+        c.ui.message(NO_ORDER.format(action="Buyer status update"))
+        return
+    open_books = {b.name.casefold() for b in c.book.app.books}
+    for buyer in buyers:
+        target = beside(c.port.path, file_name(buyer))
+        if target.name.casefold() in open_books:  # Excel holds the last one open
+            target = unused(target.with_name(f"{target.stem} (2){target.suffix}"))
+        made = status_book(book, buyer, target)
+        c.book.app.books.open(str(target))
+        c.ui.status(f"Status update for {buyer}: {made.orders} open order(s) in {target}.")
+
+
+NO_ORDER = "Select the rows of the orders first (on Orders, Lines or Shipments), then click {action}."
+
 HANDLERS: dict[str, Callable[[Click], None]] = {
     "check": check,
     "mark": mark,
@@ -218,6 +324,10 @@ HANDLERS: dict[str, Callable[[Click], None]] = {
     "explain": explain,
     "kpi": kpi,
     "new": new,
+    "generate": generate,
+    "issue": issue,
+    "remove": remove,
+    "status": status,
     "settings": settings,
     "about": about,
 }

@@ -71,6 +71,10 @@ class Ui:
     def message(self, text: str, critical: bool = False) -> None:
         self.app.alert(text, TITLE, "ok", "critical" if critical else "info")
 
+    def confirm(self, question: str) -> bool:
+        """True when the user clicks OK."""
+        return self.app.alert(question, TITLE, "ok_cancel", "info") == "ok"
+
     def confirm_first_write(self, action: Action) -> bool:
         """True to go ahead: already warned, or the user says OK to the warning now."""
         if action.name in warned():

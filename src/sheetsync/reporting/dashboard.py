@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ def _metric_rows(ws: Any, fmt: dict[str, Any], row: int, metrics: Sequence[Metri
 def _attention(wb: Any, fmt: dict[str, Any], items: Sequence[Item], out: Path) -> None:
     ws = wb.add_worksheet("Attention")
     ws.write_row(0, 0, ATTENTION_HEADERS, fmt["head"])
+    targets = {book: relative_target(book, out) for book in {item.book for item in items}}  # once a book
     for r, item in enumerate(items, start=1):
         ws.write(r, 0, "Overdue" if item.overdue else "Due soon")
         ws.write_number(r, 1, item.days)
@@ -91,7 +93,7 @@ def _attention(wb: Any, fmt: dict[str, Any], items: Sequence[Item], out: Path) -
             ws.write_url(
                 r,
                 2,
-                cell_link(relative_target(item.book, out), item.sheet, item.cell),
+                cell_link(targets[item.book], item.sheet, item.cell),
                 fmt["link"],
                 item.order_no,
             )
@@ -171,6 +173,9 @@ def build_dashboard(out: Path, books: Sequence[Book], today: dt.date | None = No
                     by: GroupBy | None = None) -> KpiReport:  # fmt: skip
     """Compute KPIs (as asked and by month), the watchlist and the stage counts; write `out`."""
     monthly = compute_kpis(books, today, "month")
-    report = monthly if by == "month" else compute_kpis(books, today, by)
+    if by is None:  # the month groups' "All" is the ungrouped report: not computed twice
+        report = replace(monthly, by=None, groups={ALL: monthly.groups[ALL]})
+    else:
+        report = monthly if by == "month" else compute_kpis(books, today, by)
     write_dashboard(out, books, report, monthly, watchlist(books, report.today), stage_counts(books))
     return report

@@ -9,14 +9,23 @@ Built once per check run (`Context.shared`) and read by every doc-* rule.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
 from sheetsync.book import Book, Tab
-from sheetsync.contract.doc_layout import BY_TYPE, KEY_LABEL, LETTERS, STAMPED, TOTAL_LABEL, DocKind
+from sheetsync.contract.doc_layout import (
+    BY_TYPE,
+    CHECKED_BOXES,
+    KEY_LABEL,
+    LETTERS,
+    STAMPED,
+    TOTAL_LABEL,
+    DocKind,
+)
 from sheetsync.rules.engine import Context
 from sheetsync.rules.orderdata import order_index
 
@@ -38,20 +47,61 @@ ORDER_KEYS = ("order_no", "currency", "consignee", "notify_party", "port_of_load
 LINE_KEYS = ("key", "line", "shipment_no", "quantity", "unit_price", "cartons", "net_kg", "gross_kg",
              "hs_code", "origin", "description")  # fmt: skip
 SHIP_KEYS = ("shipment_no", "consignee", "port_of_discharge", "packages")
+REGISTER_KEYS = ("type", "sheet", "key", "superseded", "order_no", "shipment_no", "issued", *STAMPED)
 
 
 def blank(value: object) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-def document_lines(order_lines: list[Record], shipment_no: object) -> list[Record]:
+def memo_text_key() -> Callable[[object], str]:
+    """`text_key`, remembering each value's key (by type and value) for one run over a book."""
+    known: dict[tuple[type, object], str] = {}
+
+    def key(value: object) -> str:
+        try:
+            return known[(type(value), value)]
+        except KeyError:
+            found = known[(type(value), value)] = text_key(value)
+            return found
+        except TypeError:  # an unhashable value
+            return text_key(value)
+
+    return key
+
+
+def document_lines(
+    order_lines: list[Record], shipment_no: object, key: Callable[[object], str] = text_key
+) -> list[Record]:
     """The lines a document of one order covers: a shipment's own lines when the order's lines
     name two or more shipments, else all the order's lines (how `generate` chose them)."""
-    named = [text_key(line["shipment_no"]) for line in order_lines]
-    wanted = text_key(shipment_no)
+    named = [key(line["shipment_no"]) for line in order_lines]
+    wanted = key(shipment_no)
     if wanted and len({n for n in named if n}) > 1:
         return [line for line, n in zip(order_lines, named, strict=True) if n == wanted]
     return order_lines
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where a document kind's cells sit, looked up once: box label -> cell, source key -> letter."""
+
+    boxes: dict[str, str]
+    letters: dict[str, str]
+
+
+_PLACES: dict[int, tuple[DocKind, _Places]] = {}  # id(kind) -> the kind, its places
+
+
+def _places(kind: DocKind) -> _Places:
+    """`box_cell` and `line_column` of every label and key of `kind` (asked ~100 times a tab)."""
+    found = _PLACES.get(id(kind))
+    if found is None or found[0] is not kind:
+        boxes = {b.label: ref for b in (*kind.left, *kind.right) if (ref := kind.box_cell(b.label))}
+        keys = [c.source[1] for c in kind.lines]
+        letters = {k: LETTERS[i] for k in keys if (i := kind.line_column(k)) is not None}
+        found = _PLACES[id(kind)] = (kind, _Places(boxes, letters))
+    return found[1]
 
 
 @dataclass
@@ -70,14 +120,41 @@ class DocView:
     issued: bool
     table: list[tuple[int, Record | None]]  # each line-table row on the tab: (Excel row, its line)
     total_row: int | None
+    places: _Places = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.places = _places(self.kind)
 
     def typed(self, ref: str) -> bool:
         """A cell the layout fills with a formula, now holding a value (typed over, or frozen)."""
         return ref not in self.tab.formulas
 
+    def letter(self, key: str) -> str | None:
+        """The line table's column of source `key` (a Lines key or `amount`), None when it has none."""
+        return self.places.letters.get(key)
+
     def line_ref(self, key: str, row: int) -> str | None:
-        column = self.kind.line_column(key)
-        return None if column is None else f"{LETTERS[column]}{row}"
+        letter = self.places.letters.get(key)
+        return None if letter is None else f"{letter}{row}"
+
+    def box(self, label: str) -> str | None:
+        """The cell of the box labelled `label` (`DocKind.box_cell`), None when the kind has none.
+
+        Only the boxes in CHECKED_BOXES are read from the tabs: a rule asking for another fails here.
+        """
+        if label not in CHECKED_BOXES:
+            raise KeyError(f"box {label!r} is not read from the tabs: add it to CHECKED_BOXES")
+        return self.places.boxes.get(label)
+
+    @cached_property
+    def typed_columns(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Letters of the line table with a cell typed over (no formula): on a line row; on the Total row."""
+        letters = set(self.places.letters.values())  # one letter each (LETTERS)
+        cells = {(c, f"{c}{n}") for c in letters for n, _ in self.table}
+        on_lines = frozenset(c for c, ref in cells if ref not in self.tab.formulas)
+        total = self.total_row
+        on_total = frozenset(c for c in letters if total and f"{c}{total}" not in self.tab.formulas)
+        return on_lines, on_total
 
     def own_or_order(self, key: str) -> object:
         """The shipment's own Consignee / Port of Discharge when it names one, else the order's."""
@@ -88,7 +165,8 @@ class DocView:
     def total(self, key: str) -> float:
         """Σ of a Lines column over the covered lines (blanks count 0)."""
         values = [line.get(key) for line in self.lines]
-        return sum((float(v) for v in values if not blank(v)), 0.0)  # type: ignore[arg-type]
+        # not blank(v), inline: None, NaN and NaT are the blanks (NaN and NaT equal nothing)
+        return sum([float(v) for v in values if v is not None and v == v], 0.0)
 
 
 def documents(book: Book, ctx: Context) -> list[DocView]:
@@ -99,41 +177,69 @@ def documents(book: Book, ctx: Context) -> list[DocView]:
     return found
 
 
-def _records(frame: pd.DataFrame | None, keys: tuple[str, ...]) -> list[Record]:
+def _columns(frame: pd.DataFrame | None, keys: tuple[str, ...]) -> dict[str, list[Any]]:
+    """The frame's columns of `keys` as Python lists (the values `to_dict("records")` gives)."""
     if frame is None:
-        return []
-    return frame[[k for k in keys if k in frame]].to_dict("records")  # type: ignore[return-value]
+        return {}
+    return {k: frame[k].tolist() for k in keys if k in frame}
+
+
+def _record(columns: dict[str, list[Any]], i: int) -> Record:
+    return {k: values[i] for k, values in columns.items()}
 
 
 def _views(book: Book) -> Iterator[DocView]:
+    """Only the rows of the orders that have a document become records: a 2,000-order book
+    with 500 tabs reads its frames column by column, once."""
     index = order_index(book)
     register = index.children.get("Documents")
     if register is None or not book.tabs:
         return
-    orders = _records(index.orders, ORDER_KEYS)
-    lines_of: dict[int, list[Record]] = {}
-    for line in _records(index.children.get("Lines"), LINE_KEYS):
-        lines_of.setdefault(int(line["key"]), []).append(line)
-    ships = {text_key(s["shipment_no"]): s for s in _records(index.children.get("Shipments"), SHIP_KEYS)}
     tabs = {name.casefold(): tab for name, tab in book.tabs.items()}
-    for row, reg in zip(register.index, register.to_dict("records"), strict=True):
-        kind = BY_TYPE.get(str(reg["type"]))
-        tab = tabs.get(str(reg["sheet"]).strip().casefold()) if not blank(reg["sheet"]) else None
-        if kind is None or tab is None or reg["key"] < 0 or not blank(reg.get("superseded")):
+    keyed = memo_text_key()
+    reg = _columns(register, REGISTER_KEYS)
+    superseded, issued = reg.get("superseded"), reg.get("issued")
+    current = []  # (register row position, its kind, its tab)
+    for i, sheet in enumerate(reg["sheet"]):
+        kind = BY_TYPE.get(str(reg["type"][i]))
+        tab = tabs.get(str(sheet).strip().casefold()) if not blank(sheet) else None
+        if kind is None or tab is None or reg["key"][i] < 0:
             continue
-        if text_key(tab.value(kind.box_cell(KEY_LABEL))) != text_key(reg["order_no"]):
+        if superseded is not None and not blank(superseded[i]):
+            continue
+        if keyed(tab.value(_places(kind).boxes.get(KEY_LABEL))) != keyed(reg["order_no"][i]):
             continue  # not a tab sheetsync generated for this order (its key cell says otherwise)
-        order = orders[int(reg["key"])]
-        covered = document_lines(lines_of.get(int(reg["key"]), []), reg["shipment_no"])
-        table, total_row = _table(tab, kind, covered)
-        stamped = {k: float(reg[k]) for k in STAMPED if not blank(reg.get(k))}
-        yield DocView(int(str(row)), kind, str(reg["sheet"]).strip(), tab, str(order["order_no"]), order,
-                      ships.get(text_key(reg["shipment_no"])), covered, stamped, not blank(reg.get("issued")),
+        current.append((i, kind, tab))
+    if not current:
+        return
+    wanted = sorted({int(reg["key"][i]) for i, _, _ in current})
+    order_columns = _columns(index.orders.iloc[wanted], ORDER_KEYS)  # an order's key is its position
+    orders = {key: _record(order_columns, n) for n, key in enumerate(wanted)}
+    line_frame = index.children.get("Lines")
+    if line_frame is not None and "key" in line_frame:
+        line_frame = line_frame[line_frame["key"].isin(wanted).to_numpy()]
+    lines = _columns(line_frame, LINE_KEYS)
+    lines_of: dict[int, list[Record]] = {}
+    for n, key in enumerate(lines.get("key", [])):
+        lines_of.setdefault(int(key), []).append(_record(lines, n))
+    ship_columns = _columns(index.children.get("Shipments"), SHIP_KEYS)
+    ship_at = {keyed(s): n for n, s in enumerate(ship_columns.get("shipment_no", []))}  # last wins
+    rows = register.index.tolist()
+    for i, kind, tab in current:
+        key = int(reg["key"][i])
+        order = orders[key]
+        covered = document_lines(lines_of.get(key, []), reg["shipment_no"][i], keyed)
+        table, total_row = _table(tab, kind, covered, keyed)
+        stamped = {k: float(reg[k][i]) for k in STAMPED if k in reg and not blank(reg[k][i])}
+        at = ship_at.get(keyed(reg["shipment_no"][i]))
+        shipment = _record(ship_columns, at) if at is not None else None
+        yield DocView(int(str(rows[i])), kind, str(reg["sheet"][i]).strip(), tab, str(order["order_no"]),
+                      order, shipment, covered, stamped, issued is not None and not blank(issued[i]),
                       table, total_row)  # fmt: skip
 
 
 def _table(
-    tab: Tab, kind: DocKind, covered: list[Record]
+    tab: Tab, kind: DocKind, covered: list[Record], text_key: Callable[[object], str] = text_key
 ) -> tuple[list[tuple[int, Record | None]], int | None]:
     """The tab's line rows matched to the lines by Line, and the Total row."""
     by_line = {text_key(line["line"]): line for line in covered}

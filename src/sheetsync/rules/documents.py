@@ -1,8 +1,9 @@
 """Document consistency (RULES.md §8) and the shipping instruction's freight term (§7).
 
-T (the tab's cached values) is compared with O (the order rows now) only where the tab no
-longer holds sheetsync's formula — a cell typed over, or a document frozen by `issue`: a live
-formula shows O by construction, and its cached value may merely wait for a recalculation.
+T (the tab's cached values) is compared with O (the order rows now) where the tab no longer
+holds sheetsync's formula — a cell typed over, or a document frozen by `issue`: a live formula
+shows O by construction, and its cached value may merely wait for a recalculation. The
+invoice's goods description is compared under its live formula too (`_line_checks`).
 On an issued document a difference is the order changing after issue: `doc-stale`, never the
 document. S (the stamped totals) against O is `doc-stale` on the register row.
 """
@@ -13,8 +14,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
-
-import pandas as pd
 
 from sheetsync.book import Book
 from sheetsync.contract.codelists import LC_PAYMENT_TERMS, ZERO_DECIMAL_CURRENCIES
@@ -78,10 +77,10 @@ def _total_ref(doc: DocView, field: str) -> str | None:
 
 def _chain_typed(doc: DocView, field: str) -> bool:
     """The total, or a line cell it adds up, no longer holds its formula."""
-    refs = [_total_ref(doc, field)] + [doc.line_ref(STAMPED[field], n) for n, _ in doc.table]
-    if field == "amount":
-        refs += [doc.line_ref(k, n) for n, _ in doc.table for k in ("quantity", "unit_price")]
-    return any(ref and doc.typed(ref) for ref in refs)
+    on_lines, on_total = doc.typed_columns
+    column = doc.letter(STAMPED[field])
+    sources = [column, doc.letter("quantity"), doc.letter("unit_price")] if field == "amount" else [column]
+    return column in on_total or any(c in on_lines for c in sources)
 
 
 @rule("doc-stale", "doc-totals-mismatch", needs=NEEDS)
@@ -138,17 +137,17 @@ def _data_checks(book: Book, doc: DocView) -> Iterator[tuple[str, str, str, obje
     """(code, cell, column, value, fields) for each typed-over box or line cell that disagrees with O."""
     kind = doc.kind
     for label, key in (("Consignee", "consignee"), ("Notify Party", "notify_party")):
-        ref = kind.box_cell(label)
+        ref = doc.box(label)
         typed = ref and kind.type != "Proforma" and doc.typed(ref) and ref in doc.tab.cells
         if ref and typed and not same_party(str(doc.tab.value(ref) or ""), text(doc.own_or_order(key))):
             yield "doc-party-mismatch", ref, label, doc.tab.value(ref), {"party": label}
     for label, key in (("Port of Loading", "port_of_loading"), ("Port of Discharge", "port_of_discharge")):
-        ref = kind.box_cell(label)
+        ref = doc.box(label)
         if ref and doc.typed(ref) and ref in doc.tab.cells:
             a, b = text(doc.tab.value(ref)), text(doc.own_or_order(key))
             if a and b and compare_ports(a, b, book.port_aliases) == PortComparison.DIFFERENT:
                 yield "doc-port-mismatch", ref, label, a, {"a": a, "b": b}
-    ref = kind.box_cell("Currency")
+    ref = doc.box("Currency")
     if ref and kind.type == "Commercial Invoice" and doc.typed(ref) and ref in doc.tab.cells:
         shown, currency = text(doc.tab.value(ref)) or "", text(doc.order.get("currency")) or ""
         if shown.strip().upper() != currency.strip().upper():
@@ -170,18 +169,25 @@ def _plain(value: object) -> str:
 def _line_checks(
     doc: DocView, n: int, line: dict[str, Any]
 ) -> Iterator[tuple[str, str, str, object, dict[str, object]]]:
-    checks: tuple[tuple[str, str, str, Callable[[object, object], bool], bool], ...] = (
-        ("hs_code", "doc-hs-mismatch", "HS Code", lambda a, b: _digits(a) == _digits(b), True),
+    """The line cells typed over that disagree with the line; the invoice's description also under
+    its live formula (RULES §8: T, the cached value, against O): what the invoice shows is what
+    the bank reads, and a formula that lost its line (a lookup past its range, a duplicated Line)
+    shows another line's description or none."""
+    invoice = doc.kind.type == "Commercial Invoice"
+    checks: tuple[tuple[str, str, str, Callable[[object, object], bool], bool, bool], ...] = (
+        ("hs_code", "doc-hs-mismatch", "HS Code", lambda a, b: _digits(a) == _digits(b), True, False),
         ("origin", "doc-origin-mismatch", "Origin", lambda a, b: _plain(a) == _plain(b),
-         doc.kind.type == "Certificate of Origin"),
+         doc.kind.type == "Certificate of Origin", False),
         ("description", "doc-description-mismatch", "Description", lambda a, b: _plain(a) == _plain(b),
-         doc.kind.type == "Commercial Invoice"),
+         invoice, invoice),
     )  # fmt: skip
-    for key, code, column, same, applies in checks:
+    for key, code, column, same, applies, live in checks:
         ref = doc.line_ref(key, n)
-        if not applies or ref is None or not doc.typed(ref) or ref not in doc.tab.cells:
+        if not applies or ref is None or ref not in doc.tab.cells or not (live or doc.typed(ref)):
             continue
         shown = doc.tab.value(ref)
+        if shown is None and not doc.typed(ref):
+            continue  # a formula without a cached value: never recalculated, nothing to compare
         if not same(shown, line[key]):
             yield code, ref, column, shown, {"a": text(shown), "b": text(line[key])}
 
@@ -219,7 +225,7 @@ def invoice_parties(book: Book, ctx: Context) -> Iterator[Finding]:
     for doc in documents(book, ctx):
         if doc.kind.type != "Commercial Invoice" or doc.order.get("payment_terms") not in LC_PAYMENT_TERMS:
             continue
-        issuer, buyer = doc.kind.box_cell("Exporter"), doc.kind.box_cell("Buyer")
+        issuer, buyer = doc.box("Exporter"), doc.box("Buyer")
         exporter = book.settings.exporter_name
         if (
             issuer
@@ -270,7 +276,7 @@ def _ship(doc: DocView) -> str:
 def freight(book: Book, ctx: Context) -> Iterator[Finding]:
     """Freight Collect goes with E and F terms, Prepaid with C and D terms."""
     for doc in documents(book, ctx):
-        ref = doc.kind.box_cell(FREIGHT_LABEL) if doc.kind.freight else None
+        ref = doc.box(FREIGHT_LABEL) if doc.kind.freight else None
         term, incoterm = doc.tab.value(ref), text(doc.order.get("incoterm"))
         if not ref or not isinstance(term, str) or not incoterm or not term.strip():
             continue
@@ -294,13 +300,15 @@ def not_generated(book: Book, ctx: Context) -> Iterator[Finding]:
     wanted = register[register["type"].isin(("Commercial Invoice", "Packing List"))]
     have = {(int(k), text_key(s)) for k, s in zip(wanted["key"], wanted["shipment_no"], strict=True)}
     sd = book.sheets["Shipments"]
-    for row, ship in ships.iterrows():
-        key = int(ship["key"])
-        if key not in lc or pd.isna(ship["atd"]) or {(key, text_key(ship["shipment_no"])), (key, "")} & have:
+    departed = ships[ships["key"].isin(lc).to_numpy() & ships["atd"].notna().to_numpy()]
+    columns = zip(departed.index.tolist(), departed["key"].tolist(), departed["shipment_no"].tolist(),
+                  departed["order_no"].tolist(), strict=True)  # fmt: skip
+    for row, key, shipment_no, order_no in columns:
+        if {(key, text_key(shipment_no)), (key, "")} & have:
             continue
         r = int(str(row))
         where = (sd.header("shipment_no"), sd.cell(r, "shipment_no"))
-        nos = (text(ship["order_no"]), text(ship["shipment_no"]))
         yield finding(
-            "doc-not-generated", sd.name, r, *where, *nos, type="the Commercial Invoice and Packing List"
-        )
+            "doc-not-generated", sd.name, r, *where, text(order_no), text(shipment_no),
+            type="the Commercial Invoice and Packing List",
+        )  # fmt: skip

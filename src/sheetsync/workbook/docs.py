@@ -103,6 +103,17 @@ def _sheet_section(sheet: Sheet) -> list[str]:
     return [*lines, ""]
 
 
+UPGRADE = """## Upgrading a book
+
+`sheetsync upgrade BOOK [--out OUT] [--dry-run]` adds to a book made with an older contract what
+this one has and the book lacks: every optional column a contract sheet lacks (to the right of
+its columns, in the header row found; an Excel Table grows to take it in), every Settings key
+(below the last, with its default), and every table of the template's Lists sheet (headers
+only). Required columns are not added (`schema-header-missing` says what to fill), nor a
+milestone's Actual column without its Plan column or for a milestone not tracked. Nothing else
+in the book changes; a book with nothing to add is not written."""
+
+
 def render_contract() -> str:
     """docs/contract.md: every sheet and column of the contract, the code lists and the settings."""
     lines = [f"# Workbook contract v{CONTRACT_VERSION}", "", GENERATED, ""]
@@ -136,6 +147,7 @@ def render_contract() -> str:
     for key, default, explanation in SETTINGS:
         shown = "" if default is None else str(default)
         lines.append(f"| {key} | {_cell(shown)} | {_cell(explanation)} |")
+    lines += ["", *UPGRADE.splitlines()]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import IO
+from collections.abc import Callable
+from typing import IO, Protocol
 
 from sheetsync.a1 import column_letter, column_number
 
@@ -17,15 +18,26 @@ __all__ = [
     "column_letter",
     "column_number",
     "decode_head",
+    "dimension_in",
     "dimension_ref",
     "odd_encoding",
     "read_head",
+    "read_sheet_head",
     "ref_area",
     "root_start",
     "scan_extent",
+    "sheet_data_at",
 ]
 
-_CHUNK = 4096
+_CHUNK = 1024
+
+
+class Readable(Protocol):
+    """What a head is read from: a zip member opened by `zipfile`, or read directly."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -88,11 +100,14 @@ def root_start(text: str) -> int | None:
     return None
 
 
-def read_head(part: IO[bytes], limit: int, until: re.Pattern[str] | None = None) -> tuple[str, int | None]:
+def read_head(
+    part: Readable, limit: int, until: Callable[[str, int], int] | None = None
+) -> tuple[str, int | None]:
     """Read at most `limit` bytes: the text so far and where the root element starts.
 
-    Stops once the root is found (and `until` matches, when given). The root index is -1
-    when a declaration precedes the root, None when `limit` was reached first.
+    Stops once the root is found (and `until(text, root)` finds what it looks for, >= 0, when
+    given). The root index is -1 when a declaration precedes the root, None when `limit` was
+    reached first.
     """
     data = b""
     root: int | None = None
@@ -103,7 +118,7 @@ def read_head(part: IO[bytes], limit: int, until: re.Pattern[str] | None = None)
         data += chunk
         text = decode_head(data)
         root = root_start(text)
-        if root == -1 or (root is not None and (until is None or until.search(text, root))):
+        if root == -1 or (root is not None and (until is None or until(text, root) >= 0)):
             return text, root
     text = decode_head(data)
     return text, root_start(text)
@@ -111,9 +126,32 @@ def read_head(part: IO[bytes], limit: int, until: re.Pattern[str] | None = None)
 
 def dimension_ref(part: IO[bytes], limit: int) -> str | None:
     """The `ref` of a worksheet's `<dimension>` element, read from the part's first bytes."""
-    text, _ = read_head(part, limit, until=_SHEET_DATA)
-    head = text[: m.start()] if (m := _SHEET_DATA.search(text)) else text
-    found = _DIMENSION.search(head)
+    text, _ = read_sheet_head(part, limit)
+    return dimension_in(text)
+
+
+def read_sheet_head(part: Readable, limit: int) -> tuple[str, int | None]:
+    """`read_head` of a worksheet, read on to its `<sheetData>` (so the head holds `<dimension>`)."""
+    return read_head(part, limit, until=sheet_data_at)
+
+
+def sheet_data_at(text: str, start: int = 0) -> int:
+    """Where `_SHEET_DATA` first matches in `text` from `start`, or -1: the name looked for as
+    plain text first, the pattern tried only where it occurs (the pattern alone tries at
+    every `<`, and the guard looks at hundreds of tabs)."""
+    at = text.find("sheetData", start)
+    while at >= 0:
+        opening = text.rfind("<", start, at)
+        if opening >= 0 and (m := _SHEET_DATA.match(text, opening)) and m.end() == at + len("sheetData"):
+            return opening
+        at = text.find("sheetData", at + 1)
+    return -1
+
+
+def dimension_in(head: str) -> str | None:
+    """The `ref` of the `<dimension>` in a worksheet's head (before `<sheetData>`), if any."""
+    at = sheet_data_at(head)
+    found = _DIMENSION.search(head, 0, at if at >= 0 else len(head))
     return found.group(1) if found else None
 
 

@@ -7,22 +7,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheetsync.edits import (
+    AddColumns,
     AddRegister,
+    AddRows,
     ClearMarks,
     DocumentSheet,
     Edit,
     FreezeSheet,
     Highlight,
     RegisterDocument,
+    RemoveDocuments,
     ReplaceSheet,
     number_formats,
 )
 from sheetsync.findings import FILE_ERRORS, FileError
-from sheetsync.io.ooxml import document_sheet, highlights, owned_sheet, styles_xml
+from sheetsync.io.ooxml import document_sheet, grow, highlights, owned_sheet, styles_xml
 from sheetsync.io.ooxml import workbook_xml as wx
 from sheetsync.io.ooxml.check import check_package
 from sheetsync.io.ooxml.package import Package, SheetPart
 from sheetsync.io.ooxml.register import register_documents
+from sheetsync.io.ooxml.remove_documents import remove_documents
 from sheetsync.io.ooxml.safe_write import Snapshot, snapshot, write_safely
 
 
@@ -50,6 +54,12 @@ def apply_edits(package: Package, edits: Sequence[Edit]) -> None:
             document_sheet.add_register(package, edit)
         elif isinstance(edit, FreezeSheet):
             document_sheet.freeze(package, edit)
+        elif isinstance(edit, AddColumns):
+            grow.add_columns(package, edit)
+        elif isinstance(edit, AddRows):
+            grow.add_rows(package, edit)
+        elif isinstance(edit, RemoveDocuments):
+            remove_documents(package, edit)
     package.keep_record()
 
 

@@ -1,7 +1,7 @@
 """Check every changed part before the new book replaces anything (`write_edits` calls it).
 
 Each part a write changed is parsed: well-formed, every namespace prefix bound, no element
-the schema allows once appearing twice. Then what the user had must still be there:
+the schema allows once appearing twice, none outside a namespace. Then what the user had must still be there:
 every style record (fonts, fills, borders, number formats, cell formats, cell styles, dxfs)
 unchanged at its index, every tab in its order, every defined name with its sheet — except
 what sheetsync recorded as its own (its owned tabs, the style records a clear took out).
@@ -92,7 +92,10 @@ def _local(tag: str) -> str:
 
 
 def _check_tree(part: str, root: Element) -> None:
-    """No element the schema allows once appears twice under the root; no extension twice."""
+    """No element the schema allows once appears twice under the root; no extension twice; in a
+    SpreadsheetML part, no element outside a namespace (a row written without the part's `x:`)."""
+    if root.tag.startswith(MAIN) and any(not e.tag.startswith("{") for e in root.iter()):
+        raise failed(part, "an element is outside every namespace")
     once = SINGLETONS.get(_local(root.tag), "").split()
     seen: set[str] = set()
     for child in root:

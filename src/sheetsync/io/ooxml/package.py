@@ -46,6 +46,8 @@ class Package(Parts):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
+        # the workbook's relationships as last parsed, and the version of the part they are of
+        self._relations: tuple[object, list[wx.Tag]] | None = None
         self.workbook = self._workbook_part()
         self.rels = wx.rels_path(self.workbook)
         self.styles = self.related("/styles")
@@ -54,6 +56,8 @@ class Package(Parts):
         self.names_before: str | None = None  # <definedNames>' shape before this write's first name
         self.released: dict[str, set[int]] = {}  # style records a clear took out as sheetsync's own
         self.owned: set[str] = set()  # tabs sheetsync owns that this write removed or added
+        # `sheets()` as last listed, and the workbook and rels versions it was listed from
+        self._listed: tuple[object, object, list[SheetPart]] | None = None
 
     def _workbook_part(self) -> str:
         for tag in wx.tags(self.zip.read("_rels/.rels"), b"Relationship"):
@@ -89,16 +93,33 @@ class Package(Parts):
 
         return lookup
 
+    def relationships(self) -> list[wx.Tag]:
+        """The workbook's `<Relationship>` entries (parsed again only once the part changes: a book
+        with hundreds of tabs has as many, and the readers ask for them several times)."""
+        version = self.changed.get(self.rels)
+        if self._relations is None or self._relations[0] is not version:
+            self._relations = (version, list(wx.tags(self.read(self.rels), b"Relationship")))
+        return self._relations[1]
+
     def related(self, kind: str) -> str | None:
         """The workbook's part of a relationship type ending in `kind` (`/styles`, `/sharedStrings`)."""
-        for tag in wx.tags(self.read(self.rels), b"Relationship"):
+        for tag in self.relationships():
             if tag.attrs.get("Type", "").endswith(kind):
                 return wx.resolve(self.workbook, tag.attrs["Target"])
         return None
 
     def sheets(self) -> list[SheetPart]:
-        """Every tab, in workbook order."""
-        targets = {t.attrs.get("Id"): t.attrs for t in wx.tags(self.read(self.rels), b"Relationship")}
+        """Every tab, in workbook order (listed again only once workbook.xml or its rels change:
+        a book with hundreds of document tabs is asked for its tabs several times per read)."""
+        versions = (self.changed.get(self.workbook), self.changed.get(self.rels))
+        if self._listed is not None and self._listed[0] is versions[0] and self._listed[1] is versions[1]:
+            return list(self._listed[2])
+        out = self._list_sheets()
+        self._listed = (*versions, out)
+        return list(out)
+
+    def _list_sheets(self) -> list[SheetPart]:
+        targets = {t.attrs.get("Id"): t.attrs for t in self.relationships()}
         out = []
         for index, tag in enumerate(wx.sheet_tags(self.read(self.workbook))):
             rid = wx.attr(tag, "id") or ""

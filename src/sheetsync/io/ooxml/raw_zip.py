@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, cast
 
-_LOCAL_HEADER = struct.Struct("<4s22xHH")
+LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name and extra field lengths
 _CHUNK = 1 << 20
 _SPOOL = 64 << 20  # compressed bytes kept in memory before spilling to a temporary file
 
@@ -51,10 +51,10 @@ def deflate(chunks: Iterable[bytes], level: int) -> Deflated:
 
 def _data_offset(fp: IO[bytes], info: zipfile.ZipInfo) -> int:
     fp.seek(info.header_offset)
-    signature, name_length, extra_length = _LOCAL_HEADER.unpack(fp.read(_LOCAL_HEADER.size))
+    signature, name_length, extra_length = LOCAL_HEADER.unpack(fp.read(LOCAL_HEADER.size))
     if signature != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    return int(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    return int(info.header_offset + LOCAL_HEADER.size + name_length + extra_length)
 
 
 def _read(fp: IO[bytes], left: int, name: str) -> Iterator[bytes]:

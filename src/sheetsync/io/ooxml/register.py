@@ -29,14 +29,15 @@ from sheetsync.io.ooxml.xml_text import text_of
 from sheetsync.io.read.sheet_head import CELL, ROW
 
 _R = re.compile(rb'\sr="([A-Z]+)?(\d+)"')
-_S = re.compile(rb'\ss="(\d+)"')
-_T = re.compile(rb'\st="(\w+)"')
+STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
+TYPE_ATTR = re.compile(rb'\st="(\w+)"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)\b")
 _REF = re.compile(
     rb'(<(?:[\w.-]+:)?(?:table|autoFilter|dimension)\b[^>]*?\sref=")([A-Z]+)(\d+):([A-Z]+)(\d+)(")'
 )
 _SHEET_DATA = re.compile(rb"<(?P<p>[\w.-]+:)?sheetData\b[^>]*?(?P<empty>/)?>")
 _SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
+_TABLE_END = re.compile(rb'(<(?:[\w.-]+:)?(?:table|autoFilter)\b[^>]*?\sref="[A-Z]+\d+:[A-Z]+)(\d+)(")')
 RegisterValue = str | float | dt.date | None
 
 
@@ -58,8 +59,8 @@ def register_documents(package: Package, edits: Sequence[RegisterDocument]) -> N
     if sheet is None or not sheet.is_worksheet:
         raise _fail("file-no-register", "Add a Documents sheet (as `sheetsync new` lays it out).")
     xml = package.read(sheet.part)
-    texts = _cell_texts(package)
-    rows = _rows(xml)
+    texts = cell_texts(package)
+    rows = rows_by_number(xml)
     table_part = _table_part(package, sheet.part)
     table = package.read(table_part) if table_part else None
     header_row, last_row = _table_rows(table) if table else (_header_row(rows, texts), max(rows, default=0))
@@ -78,10 +79,10 @@ def register_documents(package: Package, edits: Sequence[RegisterDocument]) -> N
         current = ROW.match(written[target]) if target in written else rows.get(target)
         above = ROW.match(written[target - 1]) if target - 1 in written else rows.get(target - 1)
         styles = _column_styles(xml, above if target - 1 > header_row else None)
-        written[target] = _render_row(current, target, columns, values, styles, date1904)
+        written[target] = render_row(current, target, columns, values, styles, date1904, data_prefix(xml))
         by_doc.pop(doc_no, None)
         by_doc[str(values["doc_no"]).strip()] = target
-    xml = _put_rows(xml, rows, written)
+    xml = put_rows(xml, rows, written)
     grown = max(written, default=0)
     if grown > max(rows, default=0) or (table and grown > _table_rows(table)[1]):
         xml = _grow(xml, grown)
@@ -97,7 +98,7 @@ def _doc_rows(
     """Doc No -> its row, for the register's rows (the first row of a repeated Doc No)."""
     found: dict[str, int] = {}
     for number in range(header_row + 1, last_row + 1):
-        cell = _cells(rows.get(number)).get(doc_column)
+        cell = cells_by_column(rows.get(number)).get(doc_column)
         if cell is not None:
             found.setdefault(text(cell.group("attrs"), cell.group("body")).strip(), number)
     return found
@@ -108,14 +109,14 @@ def _new_row(
     text: Callable[[bytes, bytes | None], str],
 ) -> tuple[int, int]:  # fmt: skip
     """(row for a new document, the table's last row now): the empty last row, else the next."""
-    last = _cells(rows.get(last_row))
+    last = cells_by_column(rows.get(last_row))
     empty = not any(text(c.group("attrs"), c.group("body")) for c in last.values())
     if last_row > header_row and last_row not in written and empty:
         return last_row, last_row
     return last_row + 1, last_row + 1
 
 
-def _put_rows(xml: bytes, rows: Mapping[int, re.Match[bytes]], written: Mapping[int, bytes]) -> bytes:
+def put_rows(xml: bytes, rows: Mapping[int, re.Match[bytes]], written: Mapping[int, bytes]) -> bytes:
     """Replace or insert each written row in one pass (rows stay in order)."""
     pieces: list[bytes] = []
     at = 0
@@ -135,7 +136,7 @@ def _put_rows(xml: bytes, rows: Mapping[int, re.Match[bytes]], written: Mapping[
     return xml
 
 
-def _rows(xml: bytes) -> dict[int, re.Match[bytes]]:
+def rows_by_number(xml: bytes) -> dict[int, re.Match[bytes]]:
     """The sheet's rows by Excel row number."""
     rows = {}
     for row in ROW.finditer(xml):
@@ -180,14 +181,14 @@ def _header_row(rows: Mapping[int, re.Match[bytes]], text: Callable[[bytes, byte
     raise _fail("file-no-register", "Its header row has no Doc No column.")
 
 
-def _cell_texts(package: Package) -> Callable[[bytes, bytes | None], str]:
+def cell_texts(package: Package) -> Callable[[bytes, bytes | None], str]:
     """A cell's text (shared, inline or formula string, or the number as written)."""
     shared = package.shared_text()
 
     def text(attrs: bytes, body: bytes | None) -> str:
         if not body or not _VALUE.search(body):
             return ""
-        kind = m.group(1) if (m := _T.search(attrs)) else b"n"
+        kind = m.group(1) if (m := TYPE_ATTR.search(attrs)) else b"n"
         if kind == b"s":
             index = text_of(body, b"v").strip()
             return shared(int(index)) if index.isdigit() else ""
@@ -196,7 +197,7 @@ def _cell_texts(package: Package) -> Callable[[bytes, bytes | None], str]:
     return text
 
 
-def _cells(row: re.Match[bytes] | None) -> dict[int, re.Match[bytes]]:
+def cells_by_column(row: re.Match[bytes] | None) -> dict[int, re.Match[bytes]]:
     """The row's cells by 0-based column."""
     if row is None or not row.group("body"):
         return {}
@@ -212,7 +213,7 @@ def _columns(header: re.Match[bytes] | None, text: Callable[[bytes, bytes | None
     """Contract key -> 0-based column, from the header row."""
     aliases = {k: c.key for c in DOCUMENTS.columns for k in c.match_keys()}
     out: dict[str, int] = {}
-    for index, cell in _cells(header).items():
+    for index, cell in cells_by_column(header).items():
         key = aliases.get(header_key(text(cell.group("attrs"), cell.group("body"))))
         if key and key not in out:
             out[key] = index
@@ -226,10 +227,10 @@ def _column_styles(xml: bytes, above: re.Match[bytes] | None) -> Callable[[int],
         if "style" in col.attrs:
             for index in range(int(col.attrs.get("min", 1)) - 1, int(col.attrs.get("max", 1))):
                 by_column[index] = col.attrs["style"].encode()
-    cells = _cells(above)
+    cells = cells_by_column(above)
 
     def style(index: int) -> bytes:
-        found = _S.search(cells[index].group("attrs")) if index in cells else None
+        found = STYLE_ATTR.search(cells[index].group("attrs")) if index in cells else None
         value = found.group(1) if found else by_column.get(index)
         return b' s="%s"' % value if value and value != b"0" else b""
 
@@ -248,22 +249,24 @@ def value_xml(value: RegisterValue, date1904: bool) -> tuple[bytes, bytes] | Non
     return b"", b"<v>%s</v>" % repr(float(value)).encode()
 
 
-def _render_row(
+def render_row(
     existing: re.Match[bytes] | None,
     number: int,
     columns: Mapping[str, int],
     values: Mapping[str, RegisterValue],
     style: Callable[[int], bytes],
     date1904: bool,
+    prefix: bytes = b"",
 ) -> bytes:
-    """The row with sheetsync's cells set and any other cell kept as written."""
-    p = (existing.group("p") if existing else None) or b""
-    kept = {i: cell.group() for i, cell in _cells(existing).items()}
-    old = _cells(existing)
+    """The row with sheetsync's cells set and any other cell kept as written; a new row takes
+    `prefix`, the namespace prefix of the sheet's elements (`x:`), as an existing row keeps its own."""
+    p = (existing.group("p") if existing else prefix) or b""
+    kept = {i: cell.group() for i, cell in cells_by_column(existing).items()}
+    old = cells_by_column(existing)
     for key, value in values.items():
         index = columns[key]
         ref = f"{column_letter(index)}{number}".encode()
-        current = _S.search(old[index].group("attrs")) if index in old else None
+        current = STYLE_ATTR.search(old[index].group("attrs")) if index in old else None
         s = b' s="%s"' % current.group(1) if current else style(index)
         rendered = value_xml(value, date1904)
         if rendered is None:
@@ -274,6 +277,12 @@ def _render_row(
             kept[index] = b'<%sc r="%s"%s%s>%s</%sc>' % (p, ref, s, kind, body, p)
     attrs = re.sub(rb'\sspans="[^"]*"', b"", existing.group("attrs")) if existing else b' r="%d"' % number
     return b"<%srow%s>%s</%srow>" % (p, attrs, b"".join(kept[i] for i in sorted(kept)), p)
+
+
+def data_prefix(xml: bytes) -> bytes:
+    """The namespace prefix of a worksheet's cell data (`x:`), empty in the default namespace."""
+    data = _SHEET_DATA.search(xml)
+    return (data.group("p") if data else None) or b""
 
 
 def _put_row(xml: bytes, rows: Mapping[int, re.Match[bytes]], number: int, row: bytes) -> bytes:
@@ -306,3 +315,49 @@ def _grow(xml: bytes, last_row: int) -> bytes:
         return m.group(1) + m.group(2) + m.group(3) + b":" + m.group(4) + b"%d" % end + m.group(6)
 
     return _REF.sub(grow, xml)
+
+
+def unregister_documents(package: Package, doc_nos: Sequence[str]) -> None:
+    """Take the rows of `doc_nos` (trimmed, ignoring case) out of the register: the rows below move
+    up (cells renumbered), the freed rows at the end go, and the Table ends at the last row kept
+    (never above its first data row)."""
+    gone = {d.strip().casefold() for d in doc_nos}
+    sheet = package.sheet(DOCUMENTS.name)
+    if sheet is None or not sheet.is_worksheet:
+        return
+    xml = package.read(sheet.part)
+    text = cell_texts(package)
+    rows = rows_by_number(xml)
+    table_part = _table_part(package, sheet.part)
+    table = package.read(table_part) if table_part else None
+    header, last = _table_rows(table) if table else (_header_row(rows, text), max(rows, default=0))
+    doc = _columns(rows.get(header), text).get("doc_no")
+    if doc is None:
+        return
+    body = [n for n in sorted(rows) if header < n <= last]
+
+    def doc_no(n: int) -> str:
+        cell = cells_by_column(rows[n]).get(doc)
+        return text(cell.group("attrs"), cell.group("body")).strip().casefold() if cell else ""
+
+    kept = [n for n in body if doc_no(n) not in gone]
+    if len(kept) == len(body):
+        return
+    moved = {n: header + 1 + i for i, n in enumerate(kept)}
+    pieces, at = [], 0
+    for n in body:
+        row = rows[n]
+        pieces += [xml[at : row.start()], _renumbered(row.group(), n, moved[n]) if n in moved else b""]
+        at = row.end()
+    pieces.append(xml[at:])
+    package.write(sheet.part, b"".join(pieces))
+    if table_part and table:
+        end = b"%d" % max(header + len(kept), header + 1)
+        package.write(table_part, _TABLE_END.sub(lambda m: m.group(1) + end + m.group(3), table))
+
+
+def _renumbered(row: bytes, old: int, new: int) -> bytes:
+    """A row's XML with its row number and each cell reference moved from `old` to `new`."""
+    if old == new:
+        return row
+    return re.sub(rb'(\sr="[A-Z]*)%d"' % old, rb'\g<1>%d"' % new, row)

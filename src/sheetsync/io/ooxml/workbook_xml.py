@@ -42,10 +42,10 @@ class Tag:
 def tags(xml: bytes, local: bytes) -> Iterator[Tag]:
     """Every `<local .../>` or `<local ...>` start tag, with any namespace prefix."""
     for found in re.finditer(rb"<(?:[\w.-]+:)?" + local + rb"(?=[\s/>])[^>]*>", xml):
-        attrs = {
-            m.group(1).decode(): unescape((m.group(2) or m.group(3) or b"").decode(), _ENTITIES)
-            for m in _ATTR.finditer(found.group())
-        }
+        attrs = {}
+        for key, double, single in _ATTR.findall(found.group()):
+            value = (double or single).decode()
+            attrs[key.decode()] = unescape(value, _ENTITIES) if "&" in value else value
         yield Tag(found.start(), found.end(), attrs)
 
 

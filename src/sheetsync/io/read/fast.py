@@ -230,6 +230,11 @@ class TypedReader:
                 return None  # the calamine path says what is wrong with the file
         return read_table_fast(self._reader, self._package, name, matcher, date_order, date1904, findings)
 
+    @property
+    def package(self) -> Package | None:
+        """The workbook's zip package, once a sheet was read the typed way (else None)."""
+        return self._package
+
     def close(self) -> None:
         if self._package is not None:
             self._package.close()

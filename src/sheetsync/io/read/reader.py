@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sheetsync.a1 import column_letter
 from sheetsync.book import Book, Settings, SheetData
 from sheetsync.contract import ISSUES_SHEET, LISTS_SHEET, SETTINGS_SHEET, TABLE_SHEETS, Sheet
+from sheetsync.contract.doc_layout import BY_TYPE, DocKind
 from sheetsync.contract.headers import HeaderMatcher, sheet_fit, sheet_key
 from sheetsync.findings import FileError, Finding, finding
 from sheetsync.io.ooxml import workbook_xml as wx
@@ -34,12 +36,19 @@ from sheetsync.io.read.settings import (
 from sheetsync.io.read.table import read_table
 from sheetsync.io.read.tabs import read_tabs
 
+# A sheet name's comparison key, kept: a book with hundreds of document tabs has each name
+# compared with every contract sheet and alias.
+_sheet_key = lru_cache(maxsize=1 << 14)(sheet_key)
+
 
 def sheet_candidates(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> list[str]:
     """The sheets that fit `wanted` (or an alias), best first: exact, then with a year or suffix."""
+    # a name fits a contract name only if it holds its key, or the key less a plural `s`
+    stems = [(c, key.removesuffix("s") or key) for c in (wanted, *aliases) if (key := _sheet_key(c))]
     fits = []
     for position, name in enumerate(names):
-        ranks = [r for c in (wanted, *aliases) if (r := sheet_fit(name, c)) is not None]
+        have = _sheet_key(name)
+        ranks = [r for c, stem in stems if stem in have and (r := sheet_fit(name, c)) is not None]
         if ranks:
             fits.append((min(ranks), position, name))
     return [name for _, _, name in sorted(fits)]
@@ -53,11 +62,11 @@ def find_sheet(names: list[str], wanted: str, aliases: tuple[str, ...] = ()) -> 
 
 def _skipped(names: list[str], used: dict[str, str], also: dict[str, str], tabs: set[str]) -> list[Finding]:
     """A `sheet-skipped` note for every sheet sheetsync did not read, saying why."""
-    own = {sheet_key(n) for n in (SETTINGS_SHEET, LISTS_SHEET, ISSUES_SHEET)}
+    own = {_sheet_key(n) for n in (SETTINGS_SHEET, LISTS_SHEET, ISSUES_SHEET)}
     read = set(used)
     notes = []
     for name in names:
-        if name in read or sheet_key(name) in own or name.strip().casefold() in tabs:
+        if name in read or _sheet_key(name) in own or name.strip().casefold() in tabs:
             continue
         if name in also:
             first = also[name]
@@ -118,15 +127,18 @@ def read_book(path: Path | str, fast: bool = True) -> Book:
             return data
 
         book = _assemble(path, names, settings, lambda name: sheet_rows(wb, name), read_one, findings)
+        register = book.sheets.get("Documents")
+        if register is not None:  # the registered document tabs: cached values and formula cells
+            opened = typed.package if typed else None  # the package the fast path opened, if any
+            book.tabs = read_tabs(
+                opened or path, register.frame["sheet"].dropna().unique(), _layouts(register)
+            )
     except CalamineError as exc:
         raise FileError("file-corrupt", f"{path}: a sheet cannot be read ({exc}).") from exc
     finally:
         wb.close()
         if typed:
             typed.close()
-    register = book.sheets.get("Documents")
-    if register is not None:  # the registered document tabs: cached values and formula cells
-        book.tabs = read_tabs(path, register.frame["sheet"].dropna().unique())
     return book
 
 
@@ -186,6 +198,20 @@ def book_from_rows(path: Path | str, names: list[str], rows_of: RowsOf, date1904
         return read_table(name, matcher, rows, start, settings.date_order, date1904, findings)
 
     return _assemble(Path(path), names, settings, rows_of, read_one, findings)
+
+
+def _layouts(register: SheetData) -> dict[str, DocKind]:
+    """Each registered tab's document kind, by the register's Type (a tab registered as two
+    kinds, or as a type sheetsync does not lay out, is read whole)."""
+    frame = register.frame
+    if "type" not in frame:
+        return {}
+    kinds: dict[str, DocKind | None] = {}
+    for sheet, kind in zip(frame["sheet"].tolist(), frame["type"].tolist(), strict=True):
+        if isinstance(sheet, str):
+            found = BY_TYPE.get(kind) if isinstance(kind, str) else None
+            kinds[sheet] = found if kinds.get(sheet, found) is found else None
+    return {sheet: kind for sheet, kind in kinds.items() if kind is not None}
 
 
 def _document_tabs(sheets: dict[str, SheetData]) -> set[str]:
