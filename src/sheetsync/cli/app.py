@@ -10,7 +10,10 @@ app = typer.Typer(
         "Order-tracking workbooks for export coordinators.\n\n"
         "Create the standard workbook (new) or a realistic filled one (demo); validate books and "
         "whole folders (check); report on-time KPIs and a dashboard (kpi); write findings back "
-        "into a book (mark) and take them out again (clear).\n\n"
+        "into a book (mark) and take them out again (clear); add linked document tabs (generate, "
+        "issue, remove) and buyer status updates (status); bring an older book up to the contract "
+        "(upgrade); sync many books into one store (sync, history, report, pull); build the Excel "
+        "add-in (addin).\n\n"
         "Start with:  sheetsync demo orders.xlsx && sheetsync check orders.xlsx\n\n"
         "Run `sheetsync COMMAND --help` for each command."
     ),

@@ -14,7 +14,7 @@ from sheetsync.contract import TABLE_SHEETS
 from sheetsync.workbook.template import LISTS_SHEET, SETTINGS_SHEET, build_template
 
 HELP = (
-    "Create a blank order-tracking workbook in the standard layout (contract v1).\n\n"
+    "Create a blank order-tracking workbook in the standard layout (contract v1.1).\n\n"
     "It has the Excel tables Orders, Lines, Shipments and Documents with their headers, formats "
     "and dropdowns (Incoterms, currencies, countries, units, statuses...), the Amount formula on "
     "Lines, a Lists sheet holding the code lists, a port alias table you can extend and a Column Map "

@@ -1,4 +1,4 @@
-"""The sheets and columns of the order-tracking workbook (WORKBOOK.md, contract v1)."""
+"""The sheets and columns of the order-tracking workbook (WORKBOOK.md, contract v1.1)."""
 
 from __future__ import annotations
 
