@@ -4,7 +4,6 @@ with oletools (olevba, olefile) and LibreOffice, without Excel."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import struct
@@ -154,18 +153,6 @@ def test_project_protection_fields_decrypt_to_what_they_say(data: bytes) -> None
 
 
 # -- LibreOffice: a real Office implementation parses the project ----------------------------------
-
-
-@pytest.fixture(scope="module")
-def uno_python() -> str:
-    """A Python with LibreOffice's `uno` module (Debian: python3-uno)."""
-    for candidate in ("/usr/bin/python3", shutil.which("python3")):
-        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
-            return candidate
-    reason = "no Python with LibreOffice's uno module; install python3-uno"
-    if os.environ.get("SHEETSYNC_REQUIRE_ALL") == "1":
-        pytest.fail(reason + " (SHEETSYNC_REQUIRE_ALL=1)")
-    pytest.skip(reason)
 
 
 def office(uno_python: str, profile: Path, book: Path, what: str) -> str:
