@@ -225,3 +225,14 @@ def test_a_reader_dying_on_a_signal_is_reported_as_damaged_or_a_bug_to_report(tm
         "the file is probably damaged: open it in Excel and save it again."
     )
     assert crash_error(book, "", 1 << 30, -signal.SIGKILL).code == "file-too-large"
+
+
+def test_upgrade_reports_a_book_that_crashes_the_reader_and_leaves_it_untouched(tmp_path: Path) -> None:
+    book = lying_book(tmp_path / "lying.xlsx")
+    before = digest(book)
+    result = CliRunner().invoke(app, ["upgrade", str(book)])
+    assert result.exit_code == 2
+    assert f"error: {book}: " in result.stderr and "(file-too-large)" in result.stderr
+    assert "panicked" not in result.output and "Traceback" not in result.output
+    assert digest(book) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lying.xlsx"]

@@ -7,12 +7,12 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from sheetsync.actions.upgrade import upgrade_file
+from sheetsync.actions.runner import run_isolated
+from sheetsync.actions.upgrade import Upgraded, upgrade_file
 from sheetsync.cli.app import app
 from sheetsync.cli.common import make_console
 from sheetsync.cli.mark import BookArgument, NoBackupOption, OutOption, _fail
 from sheetsync.contract import CONTRACT_VERSION
-from sheetsync.findings import FileError
 
 
 @app.command()
@@ -33,10 +33,10 @@ def upgrade(
       sheetsync upgrade orders.xlsx --dry-run
       sheetsync upgrade orders.xlsx --out orders-v1.1.xlsx
     """
-    try:
-        done = upgrade_file(book, out, dry_run, not no_backup)
-    except FileError as error:
-        _fail(book, error)
+    (outcome,) = run_isolated([book], upgrade_file, (out, dry_run, not no_backup))
+    if outcome.error is not None:
+        _fail(book, outcome.error)
+    done: Upgraded = outcome.result  # type: ignore[assignment]
     console = make_console()
     plan = done.plan
     verb = "Would add" if dry_run else "Added"
