@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from sheetsync.a1 import column_letter
 from sheetsync.contract.model import header_key
@@ -55,16 +56,16 @@ def register_document(package: Package, edit: RegisterDocument) -> None:
 
 def register_documents(package: Package, edits: Sequence[RegisterDocument]) -> None:
     """Write several documents' rows with one read and one write of the register (see above)."""
-    sheet = package.sheet(DOCUMENTS.name)
-    if sheet is None or not sheet.is_worksheet:
+    register = _open_register(package)
+    if register is None:
         raise _fail("file-no-register", "Add a Documents sheet (as `sheetsync new` lays it out).")
-    xml = package.read(sheet.part)
-    texts = cell_texts(package)
-    rows = rows_by_number(xml)
-    table_part = _table_part(package, sheet.part)
-    table = package.read(table_part) if table_part else None
-    header_row, last_row = _table_rows(table) if table else (_header_row(rows, texts), max(rows, default=0))
-    columns = _columns(rows.get(header_row), texts)
+    xml, texts, rows, columns = register.xml, register.texts, register.rows, register.columns
+    table_part, table, header_row, last_row = (
+        register.table_part,
+        register.table,
+        register.header,
+        register.last,
+    )
     if "doc_no" not in columns:
         raise _fail("file-no-register", "Its header row has no Doc No column.")
     date1904 = bool(wx.DATE1904.search(package.head(package.workbook)))
@@ -88,7 +89,7 @@ def register_documents(package: Package, edits: Sequence[RegisterDocument]) -> N
         xml = _grow(xml, grown)
         if table_part and table:
             package.write(table_part, _grow(table, grown))
-    package.write(sheet.part, xml)
+    package.write(register.part, xml)
 
 
 def _doc_rows(
@@ -322,16 +323,18 @@ def unregister_documents(package: Package, doc_nos: Sequence[str]) -> None:
     up (cells renumbered), the freed rows at the end go, and the Table ends at the last row kept
     (never above its first data row)."""
     gone = {d.strip().casefold() for d in doc_nos}
-    sheet = package.sheet(DOCUMENTS.name)
-    if sheet is None or not sheet.is_worksheet:
+    register = _open_register(package)
+    if register is None:
         return
-    xml = package.read(sheet.part)
-    text = cell_texts(package)
-    rows = rows_by_number(xml)
-    table_part = _table_part(package, sheet.part)
-    table = package.read(table_part) if table_part else None
-    header, last = _table_rows(table) if table else (_header_row(rows, text), max(rows, default=0))
-    doc = _columns(rows.get(header), text).get("doc_no")
+    xml, text, rows, header, last = (
+        register.xml,
+        register.texts,
+        register.rows,
+        register.header,
+        register.last,
+    )
+    table_part, table = register.table_part, register.table
+    doc = register.columns.get("doc_no")
     if doc is None:
         return
     body = [n for n in sorted(rows) if header < n <= last]
@@ -350,10 +353,41 @@ def unregister_documents(package: Package, doc_nos: Sequence[str]) -> None:
         pieces += [xml[at : row.start()], _renumbered(row.group(), n, moved[n]) if n in moved else b""]
         at = row.end()
     pieces.append(xml[at:])
-    package.write(sheet.part, b"".join(pieces))
+    package.write(register.part, b"".join(pieces))
     if table_part and table:
         end = b"%d" % max(header + len(kept), header + 1)
         package.write(table_part, _TABLE_END.sub(lambda m: m.group(1) + end + m.group(3), table))
+
+
+@dataclass(frozen=True, slots=True)
+class _Register:
+    """The Documents sheet as both register writers read it: its rows, its Table and header."""
+
+    part: str
+    xml: bytes
+    texts: Callable[[bytes, bytes | None], str]
+    rows: dict[int, re.Match[bytes]]
+    table_part: str | None
+    table: bytes | None
+    header: int
+    last: int
+    columns: dict[str, int]
+
+
+def _open_register(package: Package) -> _Register | None:
+    """The register, or None when the book has no Documents worksheet."""
+    sheet = package.sheet(DOCUMENTS.name)
+    if sheet is None or not sheet.is_worksheet:
+        return None
+    xml = package.read(sheet.part)
+    texts = cell_texts(package)
+    rows = rows_by_number(xml)
+    table_part = _table_part(package, sheet.part)
+    table = package.read(table_part) if table_part else None
+    header, last = _table_rows(table) if table else (_header_row(rows, texts), max(rows, default=0))
+    return _Register(
+        sheet.part, xml, texts, rows, table_part, table, header, last, _columns(rows.get(header), texts)
+    )
 
 
 def _renumbered(row: bytes, old: int, new: int) -> bytes:
